@@ -1,0 +1,202 @@
+"""Capture one URL: fetch into a private staging folder while recording every HTTP
+exchange into a WARC, then hand the files to the store in one step.
+
+A capture either lands whole or not at all. A failure is itself recorded (URL, time,
+error, and the WARC of what the server did answer) because "it was already gone on
+day X" is evidence too.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from warcio.capture_http import capture_http
+from warcio.warcwriter import WARCWriter
+
+from archiver.config import operator_name
+from archiver.errors import ArchiverError, NothingArchivableError, UsageError
+from archiver.fetchers import FetchContext, FetchResult, fetcher_chain
+from archiver.fetchers.base import ProgressCallback
+from archiver.fetchers.http import make_session
+from archiver.ingest import (
+    CaptureRecord,
+    IngestItem,
+    StagedFile,
+    StoredArtifact,
+    blob_row,
+    ingest,
+    probe_files,
+    put_artifact,
+)
+from archiver.probe import MediaInfo
+from archiver.versions import tool_versions
+from store import Archive
+from store.clock import new_id, utc_now
+
+
+@dataclass
+class CaptureOutcome:
+    capture_id: str
+    url: str
+    status: str  # "ok" or "failed"
+    error: str | None = None
+    error_kind: str | None = None
+    artifacts: list[StoredArtifact] = field(default_factory=list)
+    record: CaptureRecord | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "capture_id": self.capture_id,
+            "status": self.status,
+            "url": self.url,
+            "error": self.error,
+            "artifacts": [a.as_json() for a in self.artifacts],
+        }
+        if self.record is not None:
+            for key in (
+                "final_url",
+                "platform",
+                "author",
+                "handle",
+                "title",
+                "post_time",
+                "started_at",
+                "ended_at",
+            ):
+                data[key] = getattr(self.record, key)
+        return data
+
+
+def check_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UsageError(f"{url!r} is not an http(s) URL")
+    return url.strip()
+
+
+def capture_url(
+    archive: Archive,
+    url: str,
+    config: dict[str, Any],
+    *,
+    case_name: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> CaptureOutcome:
+    url = check_url(url)
+    capture_id = new_id()
+    started = utc_now()
+    versions = tool_versions()
+    with archive.staging(capture_id) as workdir:
+        warc_path = workdir / f"{capture_id}.warc.gz"
+        try:
+            result = _fetch_recording(url, workdir, warc_path, config, versions, progress)
+            record = CaptureRecord(
+                id=capture_id,
+                kind="capture",
+                started_at=started,
+                operator=operator_name(config),
+                tool_versions=versions,
+                input_url=url,
+                case_name=case_name,
+                final_url=result.final_url,
+                platform=result.platform,
+                extractor=result.extractor,
+                post_id=result.post_id,
+                author=result.author,
+                handle=result.handle,
+                title=result.title,
+                post_text=result.post_text,
+                post_time=result.post_time,
+                metadata=result.metadata or None,
+            )
+            files = [*result.files, StagedFile(warc_path, "warc", warc_path.name)]
+            item = ingest(archive, [IngestItem(record, files)])[0]
+        except ArchiverError as exc:
+            _record_failure(archive, capture_id, url, case_name, started, exc, warc_path, config, versions)
+            return CaptureOutcome(capture_id, url, "failed", str(exc), exc.kind)
+    return CaptureOutcome(capture_id, url, "ok", artifacts=item.artifacts, record=item.record)
+
+
+def _fetch_recording(
+    url: str,
+    workdir: Path,
+    warc_path: Path,
+    config: dict[str, Any],
+    versions: dict[str, str],
+    progress: ProgressCallback | None,
+) -> FetchResult:
+    """Run the fetcher chain with all HTTP traffic of this process recorded to ``warc_path``."""
+    ctx = FetchContext(config=config, session=make_session(config), progress=progress)
+    with open(warc_path, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        writer.write_record(writer.create_warcinfo_record(warc_path.name, _warcinfo(versions)))
+        with capture_http(writer), ctx.session:
+            for fetcher in fetcher_chain():
+                if not fetcher.accepts(url):
+                    continue
+                attempt_dir = workdir / fetcher.name.replace(":", "_")
+                attempt_dir.mkdir()
+                result = fetcher.fetch(url, attempt_dir, ctx)
+                if result is not None:
+                    # probe here so a corrupt essential file fails while the WARC is still open
+                    probe_files(result.files)
+                    return result
+    raise NothingArchivableError(f"nothing archivable was found at {url}")
+
+
+def _warcinfo(versions: dict[str, str]) -> dict[str, str]:
+    software = ", ".join(f"{name}/{version}" for name, version in versions.items())
+    return {"software": software, "format": "WARC File Format 1.1", "description": "archiver capture"}
+
+
+def _record_failure(
+    archive: Archive,
+    capture_id: str,
+    url: str,
+    case_name: str | None,
+    started: str,
+    exc: ArchiverError,
+    warc_path: Path,
+    config: dict[str, Any],
+    versions: dict[str, str],
+) -> None:
+    warc = None
+    with archive.write_lock():
+        if _has_exchanges(warc_path):
+            info = MediaInfo(mime="application/warc", kind="data")
+            warc = put_artifact(archive, StagedFile(warc_path, "warc", warc_path.name), info)
+        with archive.catalog.transaction():
+            if warc is not None:
+                archive.catalog.insert_or_ignore("blobs", blob_row(warc))
+            archive.catalog.insert(
+                "failed_attempts",
+                {
+                    "id": capture_id,
+                    "url": url,
+                    "case_name": case_name,
+                    "started_at": started,
+                    "ended_at": utc_now(),
+                    "error_kind": exc.kind,
+                    "error": str(exc),
+                    "operator": operator_name(config),
+                    "tool_versions": versions,
+                    "warc_sha256": warc.sha256 if warc else None,
+                },
+            )
+
+
+def _has_exchanges(warc_path: Path) -> bool:
+    """True when the WARC holds at least one response, i.e. the server said something."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    if not warc_path.exists():
+        return False
+    try:
+        with open(warc_path, "rb") as fh:
+            return any(rec.rec_type == "response" for rec in ArchiveIterator(fh))
+    except (OSError, io.UnsupportedOperation, ValueError):
+        return False

@@ -1,0 +1,78 @@
+"""Conventions every command shares: where the archive is, --json, and how errors end a run.
+
+Exit codes: 0 ok, 1 check failed or not found, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archiver.errors import ArchiverError
+from store import Archive
+
+DEFAULT_ARCHIVE = "archive"
+
+
+def archive_root(option_value: str | None) -> Path:
+    """--archive DIR, else $ARCHIVER_ARCHIVE, else ./archive."""
+    return Path(option_value or os.environ.get("ARCHIVER_ARCHIVE") or DEFAULT_ARCHIVE).expanduser()
+
+
+archive_option = click.option(
+    "--archive",
+    "archive_dir",
+    metavar="DIR",
+    help="Archive folder (default: $ARCHIVER_ARCHIVE, else ./archive; created on first use).",
+)
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+
+
+def open_archive(archive_dir: str | None, *, recover: bool = True) -> Archive:
+    root = archive_root(archive_dir)
+    if root.exists() and not root.is_dir():
+        raise click.UsageError(f"{root} is not a folder")
+    try:
+        archive = Archive(root)
+    except OSError as exc:
+        raise click.UsageError(f"cannot open archive {root}: {exc.strerror or exc}") from exc
+    if recover:
+        archive.recover()
+    return archive
+
+
+def print_json(value: Any) -> None:
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False, default=str))
+
+
+def friendly_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn expected failures into one sentence on stderr and the right exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ArchiverError as exc:
+            click.echo(f"archiver: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("archiver: interrupted; nothing half-written was kept", err=True)
+            sys.exit(130)
+        except OSError as exc:
+            where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+            click.echo(f"archiver: {exc.strerror or exc}{where}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def on_terminal() -> bool:
+    return sys.stderr.isatty()

@@ -1,0 +1,68 @@
+"""`archiver capture URL...`"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from archiver.capture import CaptureOutcome, capture_url, check_url
+from archiver.cliutil import archive_option, friendly_errors, json_option, open_archive, print_json
+from archiver.config import load_config
+from archiver.progress import download_progress
+
+
+@click.command("capture")
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@click.option("--case", "case_name", metavar="NAME", help="Group the captures under a case name.")
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.1), help="Seconds to wait for a server (default from config)."
+)
+@archive_option
+@json_option
+@friendly_errors
+def capture_command(
+    urls: tuple[str, ...],
+    case_name: str | None,
+    timeout: float | None,
+    archive_dir: str | None,
+    as_json: bool,
+) -> None:
+    """Fetch posts, pages or media files and keep them, exactly as served.
+
+    Each URL becomes one capture: media through yt-dlp where a platform offers it,
+    otherwise the page or file itself over plain HTTP; every HTTP exchange goes into
+    a WARC. A capture that fails is recorded as a failed attempt.
+    Exit status: 0 when every capture succeeded, 1 when any failed, 2 on bad input.
+
+    \b
+    Example:
+      archiver capture https://www.youtube.com/watch?v=XXXXXXXXXXX --case aleppo-2024
+    """
+    for url in urls:
+        check_url(url)  # refuse malformed input before doing any work
+    archive = open_archive(archive_dir)
+    config = load_config(archive.root)
+    if timeout is not None:
+        config["fetch"]["timeout"] = timeout
+    outcomes: list[CaptureOutcome] = []
+    with archive, download_progress(enabled=not as_json) as progress:
+        for url in urls:
+            outcome = capture_url(archive, url, config, case_name=case_name, progress=progress)
+            outcomes.append(outcome)
+            if not as_json:
+                _print_outcome(outcome)
+    if as_json:
+        print_json([o.as_json() for o in outcomes])
+    sys.exit(0 if all(o.status == "ok" for o in outcomes) else 1)
+
+
+def _print_outcome(outcome: CaptureOutcome) -> None:
+    if outcome.status != "ok":
+        click.echo(
+            f"failed  {outcome.url}: {outcome.error} (recorded as attempt {outcome.capture_id})", err=True
+        )
+        return
+    media = [a for a in outcome.artifacts if a.role == "media"]
+    summary = ", ".join(f"{a.media.kind} {a.size:,} B" for a in media) or "page only"
+    click.echo(f"ok      {outcome.capture_id}  {outcome.url}  [{summary}; {len(outcome.artifacts)} files]")

@@ -1,0 +1,67 @@
+"""What every fetcher receives and returns.
+
+Fetchers only write files into their work folder and describe the post; they never
+touch the archive. The pipeline hands their result to the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import requests
+
+from archiver.ingest import StagedFile
+
+# progress(label, bytes_done, bytes_total_or_None)
+ProgressCallback = Callable[[str, int, int | None], None]
+
+
+@dataclass
+class FetchContext:
+    config: dict[str, Any]
+    session: requests.Session
+    progress: ProgressCallback | None = None
+
+    @property
+    def timeout(self) -> float:
+        return float(self.config["fetch"]["timeout"])
+
+    @property
+    def max_file_size(self) -> int:
+        return int(self.config["fetch"]["max_file_size"])
+
+    @property
+    def cookies_file(self) -> str | None:
+        return self.config["fetch"].get("cookies_file") or None
+
+    def report(self, label: str, done: int, total: int | None) -> None:
+        if self.progress is not None:
+            self.progress(label, done, total)
+
+
+@dataclass
+class FetchResult:
+    files: list[StagedFile]
+    final_url: str
+    platform: str
+    extractor: str
+    post_id: str | None = None
+    author: str | None = None
+    handle: str | None = None
+    title: str | None = None
+    post_text: str | None = None
+    post_time: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+class Fetcher(Protocol):
+    name: str
+
+    def accepts(self, url: str) -> bool:
+        """Cheap check on the URL alone."""
+
+    def fetch(self, url: str, workdir: Path, ctx: FetchContext) -> FetchResult | None:
+        """Fetch into ``workdir``; None means "nothing for me here, try the next fetcher"."""

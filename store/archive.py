@@ -1,0 +1,115 @@
+"""An archive folder: blobs, catalog and the locking that keeps them consistent.
+
+Layout::
+
+    ARCHIVE/catalog.db        SQLite catalog
+    ARCHIVE/blobs/ab/cd/...   content-addressed files
+    ARCHIVE/staging/<id>/     work in progress of one running command, locked by it
+    ARCHIVE/.write.lock       shared by writers, exclusive for crash recovery
+
+Crash safety: a writer puts its blobs and commits the rows that name them while
+holding the shared write lock. A process killed in between leaves blob files with
+no ``blobs`` row; the next writer that finds a staging folder whose owner has died
+takes the lock exclusively (so no live writer is mid-way) and removes exactly those.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from store.blobs import BlobStore
+from store.catalog import Catalog
+
+STARTUP_GRACE_S = 60
+
+
+class Archive:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / "staging").mkdir(exist_ok=True)
+        self.blobs = BlobStore(self.root / "blobs")
+        self.catalog = Catalog(self.root / "catalog.db")
+        self._lock_path = self.root / ".write.lock"
+        self._lock_path.touch(exist_ok=True)
+
+    def close(self) -> None:
+        self.catalog.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """Held while putting blobs and committing their rows."""
+        with open(self._lock_path, "rb") as fh:
+            fcntl.flock(fh, fcntl.LOCK_SH)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    @contextmanager
+    def staging(self, name: str) -> Iterator[Path]:
+        """A private work folder, locked for as long as this process uses it."""
+        folder = self.root / "staging" / name
+        folder.mkdir(parents=True)
+        with open(folder / ".owner.lock", "wb") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield folder
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def recover(self) -> list[str]:
+        """Undo what killed processes left behind; returns the orphan blobs removed."""
+        dead = [folder for folder in (self.root / "staging").iterdir() if _owner_is_dead(folder)]
+        if not dead:
+            return []
+        with open(self._lock_path, "rb") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return []  # a live writer is mid-commit; the next run will clean up
+            try:
+                removed = self.orphan_blobs()
+                for sha in removed:
+                    self.blobs.remove(sha)
+                self.blobs.clear_incoming()
+                for folder in dead:
+                    shutil.rmtree(folder, ignore_errors=True)
+                return removed
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def orphan_blobs(self) -> list[str]:
+        """Blob files on disk that the catalog does not know."""
+        known = {row[0] for row in self.catalog.db.execute("SELECT sha256 FROM blobs").fetchall()}
+        return [sha for sha in self.blobs.iter_hashes() if sha not in known]
+
+
+def _owner_is_dead(folder: Path) -> bool:
+    lock_path = folder / ".owner.lock"
+    if not lock_path.exists():
+        # an owner creates its lock right after the folder; give it a moment
+        return time.time() - folder.stat().st_mtime > STARTUP_GRACE_S
+    try:
+        fd = os.open(lock_path, os.O_RDONLY)
+    except FileNotFoundError:
+        return False  # removed by its owner just now
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)
+    return True

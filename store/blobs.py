@@ -1,0 +1,182 @@
+"""Content-addressed, immutable blob storage keyed by SHA-256.
+
+Blobs live at ``blobs/ab/cd/abcd...``. A blob is written to a temporary file in the
+same filesystem, made durable, renamed into place and made read-only, so a reader
+never sees a partial blob under its final name and identical bytes are kept once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import stat
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+CHUNK = 4 * 1024 * 1024
+_READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
+
+
+@dataclass(frozen=True)
+class BlobInfo:
+    sha256: str
+    size: int
+    path: Path
+    created: bool  # False when identical bytes were already stored
+
+
+class BlobStore:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.tmp = self.root / ".incoming"
+        self.tmp.mkdir(parents=True, exist_ok=True)
+
+    def path(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
+
+    def iter_hashes(self) -> Iterator[str]:
+        """Every stored blob's hash, by walking the fan-out folders (not the catalog)."""
+        for first in sorted(self.root.glob("[0-9a-f][0-9a-f]")):
+            for second in sorted(first.glob("[0-9a-f][0-9a-f]")):
+                for blob in sorted(second.iterdir()):
+                    yield blob.name
+
+    def put_file(self, source: Path, *, durable: bool = True) -> BlobInfo:
+        """Copy ``source`` in while hashing it, in one pass over its bytes.
+
+        Hashing and writing run on two threads (hashlib and file writes both release
+        the GIL), so storing costs about as much as hashing alone. With
+        ``durable=False`` the caller promises to call :meth:`sync` before it records
+        the blob anywhere, which lets a batch of small files share one flush.
+        """
+        fd, tmp_name = _mkstemp(self.tmp)
+        tmp = Path(tmp_name)
+        try:
+            with open(source, "rb") as src, os.fdopen(fd, "wb") as dst:
+                digest, size = _hash_and_copy(src, dst)
+                if durable:
+                    dst.flush()
+                    os.fsync(dst.fileno())
+            return self._settle(tmp, digest, size, durable)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    def put_bytes(self, data: bytes, *, durable: bool = True) -> BlobInfo:
+        digest = hashlib.sha256(data).hexdigest()
+        if self.exists(digest):
+            return BlobInfo(digest, len(data), self.path(digest), False)
+        fd, tmp_name = _mkstemp(self.tmp)
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as dst:
+                dst.write(data)
+                if durable:
+                    dst.flush()
+                    os.fsync(dst.fileno())
+            return self._settle(tmp, digest, len(data), durable)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    def _settle(self, tmp: Path, digest: str, size: int, durable: bool) -> BlobInfo:
+        final = self.path(digest)
+        if final.is_file():
+            tmp.unlink()
+            return BlobInfo(digest, size, final, False)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(tmp, _READ_ONLY)
+        os.replace(tmp, final)
+        if durable:
+            _fsync_dir(final.parent)
+        return BlobInfo(digest, size, final, True)
+
+    def sync(self) -> None:
+        """Flush every pending write of this filesystem (for ``durable=False`` batches)."""
+        os.sync()
+
+    def remove(self, sha256: str) -> None:
+        """Delete a blob; only recovery and explicit pruning may call this."""
+        path = self.path(sha256)
+        if path.exists():
+            os.chmod(path, stat.S_IWUSR | _READ_ONLY)
+            path.unlink()
+
+    def open(self, sha256: str):
+        return open(self.path(sha256), "rb")
+
+    def clear_incoming(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.tmp.mkdir(parents=True, exist_ok=True)
+
+
+def sha256_file(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def _mkstemp(folder: Path) -> tuple[int, str]:
+    import tempfile
+
+    return tempfile.mkstemp(dir=folder, prefix="blob-")
+
+
+def _hash_and_copy(src, dst) -> tuple[str, int]:
+    """Hash on this thread while a writer thread drains chunks to ``dst``."""
+    hasher = hashlib.sha256()
+    size = 0
+    pending: list[bytes | None] = []
+    ready = threading.Condition()
+    error: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            while True:
+                with ready:
+                    while not pending:
+                        ready.wait()
+                    chunk = pending.pop(0)
+                    ready.notify_all()
+                if chunk is None:
+                    return
+                dst.write(chunk)
+        except BaseException as exc:  # surfaced on the hashing thread
+            with ready:
+                error.append(exc)
+                ready.notify_all()
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    try:
+        while chunk := src.read(CHUNK):
+            hasher.update(chunk)
+            size += len(chunk)
+            with ready:
+                while len(pending) >= 4 and not error:
+                    ready.wait()
+                pending.append(chunk)
+                ready.notify_all()
+            if error:
+                break
+    finally:
+        with ready:
+            pending.append(None)
+            ready.notify_all()
+        thread.join()
+    if error:
+        raise error[0]
+    return hasher.hexdigest(), size
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,87 @@
+"""Read-only questions asked of the catalog: one capture, recent captures, full-text search."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from store.catalog import Catalog
+
+_SUMMARY = """
+    SELECT c.id AS capture_id, c.kind, 'ok' AS status, c.input_url AS url, c.final_url, c.platform,
+           c.author, c.handle, c.title, c.post_time, c.started_at, c.case_name,
+           (SELECT count(*) FROM artifacts a WHERE a.capture_id = c.id) AS artifact_count
+    FROM captures c
+"""
+
+
+def capture_detail(catalog: Catalog, capture_id: str) -> dict[str, Any] | None:
+    """A capture with its artifacts, or a failed attempt, by id (or unique id prefix)."""
+    row = _by_id(catalog, "captures", capture_id)
+    if row is not None:
+        row["status"] = "ok"
+        for key in ("tool_versions", "metadata"):
+            row[key] = json.loads(row[key]) if row.get(key) else None
+        row["artifacts"] = catalog.rows(
+            """SELECT a.role, a.name, a.sha256, b.size, b.mime, b.kind, b.width, b.height, b.duration,
+                      b.video_codec, b.audio_codec, a.source_url
+               FROM artifacts a JOIN blobs b ON b.sha256 = a.sha256
+               WHERE a.capture_id = ? ORDER BY a.id""",
+            [row["id"]],
+        )
+        return row
+    failed = _by_id(catalog, "failed_attempts", capture_id)
+    if failed is not None:
+        failed["status"] = "failed"
+        failed["tool_versions"] = json.loads(failed["tool_versions"])
+    return failed
+
+
+def _by_id(catalog: Catalog, table: str, capture_id: str) -> dict[str, Any] | None:
+    exact = catalog.one(f"SELECT * FROM {table} WHERE id = ?", [capture_id])
+    if exact is not None:
+        return exact
+    like = capture_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    found = catalog.rows(f"SELECT * FROM {table} WHERE id LIKE ? ESCAPE '\\' LIMIT 2", [like])
+    return found[0] if len(found) == 1 else None
+
+
+def list_captures(
+    catalog: Catalog, *, case_name: str | None = None, limit: int = 50, include_failed: bool = False
+) -> list[dict[str, Any]]:
+    where, params = ("WHERE c.case_name = ?", [case_name]) if case_name else ("", [])
+    rows = catalog.rows(f"{_SUMMARY} {where} ORDER BY c.started_at DESC, c.id DESC LIMIT ?", [*params, limit])
+    if include_failed:
+        fwhere = "WHERE case_name = ?" if case_name else ""
+        rows += catalog.rows(
+            f"""SELECT id AS capture_id, 'capture' AS kind, 'failed' AS status, url, error, error_kind,
+                       started_at, case_name
+                FROM failed_attempts {fwhere} ORDER BY started_at DESC LIMIT ?""",
+            [*params, limit],
+        )
+        rows.sort(key=lambda r: r["started_at"], reverse=True)
+        rows = rows[:limit]
+    return rows
+
+
+def search_captures(catalog: Catalog, query: str, *, limit: int = 50) -> list[dict[str, Any]]:
+    """Full-text search over titles, post text, URLs, authors, case names and notes.
+
+    The query is treated as plain words (each must appear), so that user input with
+    quotes, colons or URLs never turns into FTS syntax errors.
+    """
+    words = [w for w in query.replace('"', " ").split() if w]
+    if not words:
+        return []
+    fts_query = " ".join(f'"{w}"' for w in words)
+    try:
+        return catalog.rows(
+            f"""{_SUMMARY}
+                JOIN captures_fts f ON f.rowid = c.rowid
+                WHERE captures_fts MATCH ?
+                ORDER BY f.rank LIMIT ?""",
+            [fts_query, limit],
+        )
+    except sqlite3.OperationalError:
+        return []

@@ -1,0 +1,89 @@
+"""Catalog schema as an ordered list of named migrations.
+
+Each migration runs once, inside the transaction that records it in
+``schema_migrations``; ``PRAGMA user_version`` mirrors how many have run so that
+tools like Datasette can see the schema version at a glance. Features add their
+tables by appending a migration here, never by editing one that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+
+def _core(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE blobs (
+            sha256 TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            mime TEXT NOT NULL,
+            kind TEXT NOT NULL,            -- image, video, audio, html, document, data
+            width INTEGER, height INTEGER,
+            duration REAL, frame_rate REAL,
+            video_codec TEXT, audio_codec TEXT, container TEXT,
+            media_info TEXT,               -- JSON: everything the probe saw
+            first_stored_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE captures (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('capture', 'import')),
+            input_url TEXT, final_url TEXT,
+            platform TEXT, extractor TEXT, post_id TEXT,
+            author TEXT, handle TEXT,
+            title TEXT, post_text TEXT, post_time TEXT,
+            case_name TEXT,
+            started_at TEXT NOT NULL, ended_at TEXT NOT NULL,
+            operator TEXT NOT NULL,
+            tool_versions TEXT NOT NULL,   -- JSON
+            note TEXT,
+            metadata TEXT                  -- JSON: platform metadata kept verbatim
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE artifacts (
+            id INTEGER PRIMARY KEY,
+            capture_id TEXT NOT NULL REFERENCES captures(id),
+            sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+            role TEXT NOT NULL CHECK (role IN
+                ('media', 'thumbnail', 'page', 'warc', 'metadata', 'screenshot', 'subtitle', 'description')),
+            name TEXT NOT NULL,
+            source_url TEXT,
+            UNIQUE (capture_id, name)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE failed_attempts (
+            id TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            case_name TEXT,
+            started_at TEXT NOT NULL, ended_at TEXT NOT NULL,
+            error_kind TEXT NOT NULL,
+            error TEXT NOT NULL,
+            operator TEXT NOT NULL,
+            tool_versions TEXT NOT NULL,
+            warc_sha256 TEXT REFERENCES blobs(sha256)  -- what the server did answer, if anything
+        )"""
+    )
+    db.execute("CREATE INDEX artifacts_sha256 ON artifacts(sha256)")
+    db.execute("CREATE INDEX artifacts_capture ON artifacts(capture_id)")
+    db.execute("CREATE INDEX captures_case ON captures(case_name)")
+    db.execute("CREATE INDEX captures_started ON captures(started_at)")
+    db.execute("CREATE INDEX failed_url ON failed_attempts(url)")
+    db["captures"].enable_fts(
+        ["title", "post_text", "input_url", "final_url", "author", "handle", "case_name", "note"],
+        create_triggers=True,
+        tokenize="unicode61 remove_diacritics 2",
+    )
+
+
+MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
+    ("0001_core", _core),
+]

@@ -1,0 +1,72 @@
+"""Shared fixtures: a local web site with real media, and a fresh archive per test."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.media import write_jpeg, write_mp4
+from tests.webserver import TestSite
+
+
+@pytest.fixture(scope="session")
+def media(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("media")
+    return {
+        "mp4": write_mp4(folder / "clip.mp4"),
+        "jpeg": write_jpeg(folder / "coffee.jpg"),
+    }
+
+
+@pytest.fixture
+def site() -> Iterator[TestSite]:
+    server = TestSite()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def archive_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "archive"
+    monkeypatch.setenv("ARCHIVER_ARCHIVE", str(root))
+    return root
+
+
+@pytest.fixture
+def cli(archive_dir: Path):
+    """Run an archiver command in-process; returns (exit code, stdout, stderr)."""
+    from archiver.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+        return result.exit_code, result.stdout, result.stderr
+
+    return run
+
+
+@pytest.fixture
+def cli_json(cli):
+    def run(*args: str) -> tuple[int, object]:
+        code, out, err = cli(*args, "--json")
+        assert out.strip(), f"no JSON printed; stderr: {err}"
+        return code, json.loads(out)
+
+    return run
+
+
+def run_archiver(*args: str, env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess:
+    """The real console entry point in a child process (for kill and concurrency tests)."""
+    return subprocess.run(
+        [sys.executable, "-m", "archiver", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        **kwargs,
+    )
