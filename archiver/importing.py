@@ -85,7 +85,7 @@ def import_files(
             for path in files[start : start + batch_size]:
                 item = _prepare(path, versions, operator, source_url, note, case_name)
                 try:
-                    probe_files(item.files)
+                    item.probed = probe_files(item.files)
                 except ArchiverError as exc:
                     outcomes.append(ImportOutcome(None, path, "failed", str(exc)))
                     continue

@@ -82,6 +82,7 @@ class IngestItem:
     record: CaptureRecord
     files: list[StagedFile]
     artifacts: list[StoredArtifact] = field(default_factory=list)
+    probed: list[MediaInfo] | None = None  # set by callers that probed already
 
 
 def probe_files(files: list[StagedFile]) -> list[MediaInfo]:
@@ -106,7 +107,7 @@ def ingest(archive: Archive, items: list[IngestItem], *, durable_each: bool = Tr
     commit instead of one fsync per blob: same guarantee, far fewer disk flushes when
     importing thousands of small files.
     """
-    probed = [probe_files(item.files) for item in items]
+    probed = [item.probed or probe_files(item.files) for item in items]
     with archive.write_lock():
         for item, infos in zip(items, probed, strict=True):
             item.artifacts = []

@@ -1,7 +1,9 @@
 """What a file is: MIME type from its bytes, and media facts (size, duration, codecs).
 
 The type comes from the content, not from the name or the server's Content-Type,
-because both lie. A file whose bytes claim to be an image or video but cannot be
+because both lie. Only bytes with a recognised media signature are handed to
+ffmpeg: its format guessing takes random data for audio often enough to mislabel
+unknown files as media. A file whose bytes claim to be an image or video but cannot be
 decoded is reported as corrupt rather than stored as if it were footage.
 """
 
@@ -34,6 +36,9 @@ _MAGIC: list[tuple[int, bytes, str]] = [
     (0, b"fLaC", "audio/flac"),
     (0, b"PK\x03\x04", "application/zip"),
     (0, b"FLV\x01", "video/x-flv"),
+    (0, b"\x00\x00\x01\xba", "video/mpeg"),
+    (0, b"\x30\x26\xb2\x75\x8e\x66\xcf\x11", "video/x-ms-asf"),
+    (0, b".RMF", "application/vnd.rn-realmedia"),
 ]
 
 
@@ -125,12 +130,11 @@ def probe(path: Path) -> MediaInfo:
     mime = sniff_mime(path)
     if mime.startswith("image/") and mime != "image/svg+xml":
         return _probe_image(path, mime)
-    if mime.startswith(("video/", "audio/")) or mime == "application/octet-stream":
+    if mime.startswith(("video/", "audio/")) or mime == "application/vnd.rn-realmedia":
         info = _probe_av(path, mime)
-        if info is not None:
-            return info
-        if mime != "application/octet-stream":
+        if info is None:
             raise CorruptMediaError(f"{path.name} looks like {mime} but cannot be decoded")
+        return info
     kind = {"text/html": "html", "application/pdf": "document"}.get(mime, "data")
     return MediaInfo(mime=mime, kind=kind)
 
@@ -164,8 +168,6 @@ def _probe_av(path: Path, mime: str) -> MediaInfo | None:
     except (av.error.FFmpegError, StopIteration, UnicodeDecodeError, ValueError):
         return None
     kind = "video" if video is not None else "audio"
-    if mime == "application/octet-stream":
-        mime = "video/x-unknown" if kind == "video" else "audio/x-unknown"
     info = MediaInfo(mime=mime, kind=kind, duration=duration, container=fmt)
     if video is not None:
         info.width = video.codec_context.width

@@ -11,6 +11,7 @@ import hashlib
 import os
 import shutil
 import stat
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -59,7 +60,12 @@ class BlobStore:
         tmp = Path(tmp_name)
         try:
             with open(source, "rb") as src, os.fdopen(fd, "wb") as dst:
-                digest, size = _hash_and_copy(src, dst)
+                first = src.read(CHUNK)
+                if len(first) < CHUNK:  # small file: no writer thread needed
+                    dst.write(first)
+                    digest, size = hashlib.sha256(first).hexdigest(), len(first)
+                else:
+                    digest, size = _hash_and_copy(src, dst, first)
                 if durable:
                     dst.flush()
                     os.fsync(dst.fileno())
@@ -122,15 +128,14 @@ def sha256_file(path: Path) -> str:
 
 
 def _mkstemp(folder: Path) -> tuple[int, str]:
-    import tempfile
-
     return tempfile.mkstemp(dir=folder, prefix="blob-")
 
 
-def _hash_and_copy(src, dst) -> tuple[str, int]:
+def _hash_and_copy(src, dst, first: bytes) -> tuple[str, int]:
     """Hash on this thread while a writer thread drains chunks to ``dst``."""
     hasher = hashlib.sha256()
     size = 0
+    chunk: bytes | None = first
     pending: list[bytes | None] = []
     ready = threading.Condition()
     error: list[BaseException] = []
@@ -154,7 +159,7 @@ def _hash_and_copy(src, dst) -> tuple[str, int]:
     thread = threading.Thread(target=writer, daemon=True)
     thread.start()
     try:
-        while chunk := src.read(CHUNK):
+        while chunk:
             hasher.update(chunk)
             size += len(chunk)
             with ready:
@@ -164,6 +169,7 @@ def _hash_and_copy(src, dst) -> tuple[str, int]:
                 ready.notify_all()
             if error:
                 break
+            chunk = src.read(CHUNK)
     finally:
         with ready:
             pending.append(None)
