@@ -24,7 +24,7 @@ def test_import_folder_recursively_with_source_and_note(tmp_path, media, cli_jso
         "import",
         str(folder),
         "--source-url",
-        "https://t.me/example/42",
+        "https://example.org/post/42",
         "--note",
         "from a partner",
         "--case",
@@ -44,7 +44,7 @@ def test_import_folder_recursively_with_source_and_note(tmp_path, media, cli_jso
     assert (
         row["kind"] == "import"
         and row["note"] == "from a partner"
-        and row["final_url"] == "https://t.me/example/42"
+        and row["final_url"] == "https://example.org/post/42"
     )
 
 
