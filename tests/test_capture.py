@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from pathlib import Path
 
@@ -226,3 +227,32 @@ def test_same_bytes_captured_twice_are_stored_once(site, media, cli_json, archiv
     assert captures == 2 and media_rows == (2, 1)
     files = [p for p in (archive_dir / "blobs").rglob("*") if p.is_file() and ".incoming" not in p.parts]
     assert len(files) == db.execute("SELECT count(*) FROM blobs").fetchone()[0]
+
+
+def test_thumbnail_description_and_metadata_are_kept(site, media, cli_json, archive_dir):
+    video, thumb = media["mp4"].read_bytes(), media["jpeg"].read_bytes()
+    site.add("/m/v.mp4", video, "video/mp4")
+    site.add("/m/t.jpg", thumb, "image/jpeg")
+    html = (
+        "<html><head><title>Convoy in the old city</title>"
+        f'<meta property="og:title" content="Convoy in the old city">'
+        f'<meta property="og:description" content="Vehicles pass the citadel at dawn.">'
+        f'<meta property="og:image" content="{site.url("/m/t.jpg")}">'
+        f'<meta property="og:video" content="{site.url("/m/v.mp4")}">'
+        f'<meta property="og:video:type" content="video/mp4"></head><body></body></html>'
+    ).encode()
+    url = site.add("/p/convoy", html, "text/html")
+    code, [result] = cli_json("capture", url)
+    assert code == 0, result
+    assert [a["sha256"] for a in by_role(result, "thumbnail")] == [sha(thumb)]
+    [description] = by_role(result, "description")
+    [info] = by_role(result, "metadata")
+    archive = Archive(archive_dir)
+    assert archive.blobs.path(description["sha256"]).read_text() == "Vehicles pass the citadel at dawn."
+    info_json = json.loads(archive.blobs.path(info["sha256"]).read_text())
+    assert info_json["title"] == "Convoy in the old city"
+    row = archive.catalog.one("SELECT * FROM captures WHERE id = ?", [result["capture_id"]])
+    assert (
+        row["post_text"] == "Vehicles pass the citadel at dawn." and row["title"] == "Convoy in the old city"
+    )
+    assert json.loads(row["tool_versions"])["yt-dlp"]
