@@ -46,9 +46,10 @@ def capture_command(
     if timeout is not None:
         config["fetch"]["timeout"] = timeout
     outcomes: list[CaptureOutcome] = []
-    with archive, download_progress(enabled=not as_json) as progress:
+    with archive:
         for url in urls:
-            outcome = capture_url(archive, url, config, case_name=case_name, progress=progress)
+            with download_progress(enabled=not as_json) as progress:
+                outcome = capture_url(archive, url, config, case_name=case_name, progress=progress)
             outcomes.append(outcome)
             if not as_json:
                 _print_outcome(outcome)
