@@ -12,12 +12,12 @@ import os
 import shutil
 import stat
 import tempfile
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-CHUNK = 4 * 1024 * 1024
+from store.streams import fan_out
+
 _READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
 
 
@@ -51,8 +51,8 @@ class BlobStore:
     def put_file(self, source: Path, *, durable: bool = True) -> BlobInfo:
         """Copy ``source`` in while hashing it, in one pass over its bytes.
 
-        Hashing and writing run on two threads (hashlib and file writes both release
-        the GIL), so storing costs about as much as hashing alone. With
+        Hashing and writing run side by side (see store.streams), so storing costs
+        about as much as hashing alone. With
         ``durable=False`` the caller promises to call :meth:`sync` before it records
         the blob anywhere, which lets a batch of small files share one flush.
         """
@@ -60,12 +60,9 @@ class BlobStore:
         tmp = Path(tmp_name)
         try:
             with open(source, "rb") as src, os.fdopen(fd, "wb") as dst:
-                first = src.read(CHUNK)
-                if len(first) < CHUNK:  # small file: no writer thread needed
-                    dst.write(first)
-                    digest, size = hashlib.sha256(first).hexdigest(), len(first)
-                else:
-                    digest, size = _hash_and_copy(src, dst, first)
+                hasher = hashlib.sha256()
+                size = fan_out(src, [hasher.update, dst.write])
+                digest = hasher.hexdigest()
                 if durable:
                     dst.flush()
                     os.fsync(dst.fileno())
@@ -122,62 +119,8 @@ class BlobStore:
         self.tmp.mkdir(parents=True, exist_ok=True)
 
 
-def sha256_file(path: Path) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
-
-
 def _mkstemp(folder: Path) -> tuple[int, str]:
     return tempfile.mkstemp(dir=folder, prefix="blob-")
-
-
-def _hash_and_copy(src, dst, first: bytes) -> tuple[str, int]:
-    """Hash on this thread while a writer thread drains chunks to ``dst``."""
-    hasher = hashlib.sha256()
-    size = 0
-    chunk: bytes | None = first
-    pending: list[bytes | None] = []
-    ready = threading.Condition()
-    error: list[BaseException] = []
-
-    def writer() -> None:
-        try:
-            while True:
-                with ready:
-                    while not pending:
-                        ready.wait()
-                    chunk = pending.pop(0)
-                    ready.notify_all()
-                if chunk is None:
-                    return
-                dst.write(chunk)
-        except BaseException as exc:  # surfaced on the hashing thread
-            with ready:
-                error.append(exc)
-                ready.notify_all()
-
-    thread = threading.Thread(target=writer, daemon=True)
-    thread.start()
-    try:
-        while chunk:
-            hasher.update(chunk)
-            size += len(chunk)
-            with ready:
-                while len(pending) >= 4 and not error:
-                    ready.wait()
-                pending.append(chunk)
-                ready.notify_all()
-            if error:
-                break
-            chunk = src.read(CHUNK)
-    finally:
-        with ready:
-            pending.append(None)
-            ready.notify_all()
-        thread.join()
-    if error:
-        raise error[0]
-    return hasher.hexdigest(), size
 
 
 def _fsync_dir(folder: Path) -> None:

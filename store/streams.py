@@ -1,0 +1,61 @@
+"""Read a file once and feed every chunk to several consumers at the same time.
+
+Hashing (hashlib) and writing both release the GIL, so giving each consumer its own
+thread lets storing-while-hashing, or SHA-256 plus SHA-512 plus a copy, run at the
+speed of the slowest consumer instead of the sum of all of them.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from typing import BinaryIO
+
+CHUNK = 4 * 1024 * 1024
+_DEPTH = 4  # chunks in flight per consumer: bounded memory, enough to keep cores busy
+_DONE = object()  # end-of-stream marker
+
+
+def fan_out(source: BinaryIO, consumers: list[Callable[[bytes], object]]) -> int:
+    """Stream ``source`` to every consumer; returns the byte count. Small inputs skip threads."""
+    first = source.read(CHUNK)
+    if len(first) < CHUNK:
+        for consume in consumers:
+            consume(first)
+        return len(first)
+
+    queues = [queue.Queue(maxsize=_DEPTH) for _ in consumers]
+    errors: list[BaseException] = []
+
+    def drain(q: queue.Queue, consume: Callable[[bytes], object]) -> None:
+        try:
+            while (chunk := q.get()) is not _DONE:
+                if not errors:
+                    consume(chunk)
+        except BaseException as exc:  # surfaced on the reading thread
+            errors.append(exc)
+            while q.get() is not _DONE:
+                pass
+
+    threads = [
+        threading.Thread(target=drain, args=pair, daemon=True) for pair in zip(queues, consumers, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    size = 0
+    chunk = first
+    try:
+        while chunk and not errors:
+            size += len(chunk)
+            for q in queues:
+                q.put(chunk)
+            chunk = source.read(CHUNK)
+    finally:
+        for q in queues:
+            q.put(_DONE)
+        for thread in threads:
+            thread.join()
+    if errors:
+        raise errors[0]
+    return size
