@@ -7,6 +7,7 @@ import click
 from archiver import __version__
 from archiver.commands.browse import list_command, search_command, show_command
 from archiver.commands.capture import capture_command
+from archiver.commands.export import export_command
 from archiver.commands.importing import import_command
 
 
@@ -21,5 +22,12 @@ def main() -> None:
     """
 
 
-for command in (capture_command, import_command, show_command, list_command, search_command):
+for command in (
+    capture_command,
+    import_command,
+    show_command,
+    list_command,
+    search_command,
+    export_command,
+):
     main.add_command(command)

@@ -1,0 +1,162 @@
+"""Build an evidence bundle: payload, WACZ, report, VERIFY.md, manifests, then publish.
+
+The bag is built in a hidden folder beside OUT and renamed (or zipped, then renamed)
+into place only when complete, so an interrupted export never leaves a partial bundle
+where a complete one is expected.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from archiver import __version__
+from archiver.bundle.bagit_files import (
+    DECLARATION,
+    file_digests,
+    write_bag_info,
+    write_manifests,
+    write_tag_manifests,
+)
+from archiver.bundle.payload import CapturePayload, write_capture
+from archiver.bundle.report import render_report
+from archiver.bundle.verify_md import render_verify_md
+from archiver.bundle.wacz import write_wacz
+from archiver.config import operator_name
+from archiver.errors import UsageError
+from archiver.fetchers.base import ProgressCallback
+from store import Archive
+from store.clock import utc_now
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    bundle_id: str
+    capture_ids: list[str]
+    payload_files: int
+    payload_bytes: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "bundle_id": self.bundle_id,
+            "capture_ids": self.capture_ids,
+            "payload_files": self.payload_files,
+            "payload_bytes": self.payload_bytes,
+        }
+
+
+def export_bundle(
+    archive: Archive,
+    capture_ids: list[str],
+    out: Path,
+    config: dict[str, Any],
+    *,
+    progress: ProgressCallback | None = None,
+) -> ExportResult:
+    out = out.expanduser()
+    if out.exists():
+        raise UsageError(f"{out} already exists; choose a new name")
+    if not out.parent.is_dir():
+        raise UsageError(f"folder {out.parent} does not exist")
+    zipped = out.suffix.lower() == ".zip"
+    bag_name = out.stem if zipped else out.name
+    build = out.parent / f".{out.name}.partial-{secrets.token_hex(4)}"
+    build.mkdir()
+    try:
+        result = _build(archive, capture_ids, build, bag_name, config, progress)
+        if zipped:
+            _zip_folder(build, out, bag_name)
+            shutil.rmtree(build)
+        else:
+            os.rename(build, out)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    result.path = out
+    return result
+
+
+def _build(
+    archive: Archive,
+    capture_ids: list[str],
+    bag: Path,
+    bag_name: str,
+    config: dict[str, Any],
+    progress: ProgressCallback | None,
+) -> ExportResult:
+    created = utc_now()
+    bundle_id = f"archiver-bundle-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+    payloads: list[CapturePayload] = []
+    for done, capture_id in enumerate(capture_ids, 1):
+        payloads.append(write_capture(archive, capture_id, bag))
+        if progress is not None:
+            progress("exporting", done, len(capture_ids))
+    digests: dict[str, dict[str, str]] = {}
+    sizes: dict[str, int] = {}
+    for payload in payloads:
+        digests.update(payload.digests)
+        sizes.update(payload.sizes)
+    _add_wacz(bag, payloads, created, bundle_id, digests, sizes)
+
+    (bag / "bagit.txt").write_text(DECLARATION, encoding="utf-8")
+    manifests = write_manifests(bag, digests)
+    bag_info = [
+        ("Source-Organization", config.get("export", {}).get("organization") or operator_name(config)),
+        ("Contact-Name", operator_name(config)),
+        ("External-Identifier", bundle_id),
+        ("External-Description", f"Evidence bundle of {len(payloads)} capture(s) exported by archiver"),
+        ("Bagging-Date", created[:10]),
+        ("Bagging-Time", created),
+        ("Payload-Oxum", f"{sum(sizes.values())}.{len(sizes)}"),
+        ("Bag-Software-Agent", f"archiver {__version__}"),
+    ]
+    tag_files = [bag / "bagit.txt", write_bag_info(bag, bag_info), *manifests]
+    report = bag / "index.html"
+    report.write_text(render_report(bag_info, payloads, custody=[]), encoding="utf-8")
+    verify_md = bag / "VERIFY.md"
+    verify_md.write_text(render_verify_md(bag_name), encoding="utf-8")
+    write_tag_manifests(bag, [*tag_files, report, verify_md])
+    return ExportResult(bag, bundle_id, capture_ids, len(sizes), sum(sizes.values()))
+
+
+def _add_wacz(
+    bag: Path,
+    payloads: list[CapturePayload],
+    created: str,
+    bundle_id: str,
+    digests: dict[str, dict[str, str]],
+    sizes: dict[str, int],
+) -> None:
+    warcs, pages = [], []
+    for payload in payloads:
+        for artifact in payload.detail["artifacts"]:
+            if artifact["role"] == "warc":
+                warcs.append(payload.folder / "files" / artifact["name"])
+        url = payload.detail.get("final_url") or payload.detail.get("input_url")
+        if url and payload.detail["kind"] == "capture":
+            ts = payload.detail["started_at"]
+            pages.append({"url": url, "ts": ts, "title": payload.detail.get("title") or url})
+    if not warcs:
+        return
+    target = bag / "data" / "archive.wacz"
+    write_wacz(target, warcs, pages, created, bundle_id)
+    relative = target.relative_to(bag).as_posix()
+    digests[relative] = file_digests(target)
+    sizes[relative] = target.stat().st_size
+
+
+def _zip_folder(folder: Path, target: Path, bag_name: str) -> None:
+    partial = target.with_name(f".{target.name}.partial")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                zf.write(path, f"{bag_name}/{path.relative_to(folder).as_posix()}")
+    os.rename(partial, target)
