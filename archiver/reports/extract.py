@@ -1,0 +1,204 @@
+"""Find what a report cites: links, @handles, and sources named in the registry.
+
+Every target keeps the sentence that cited it, because "which report said what about
+this post" is part of the evidence trail.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from archiver.reports.normalize import normalize_url, platform_of
+from archiver.reports.read import Document
+from archiver.sources.registry import Source, profile_url
+
+_SCHEMED_URL = re.compile(r"https?://[^\s<>\"'`{}|\\^]+", re.IGNORECASE)
+_BARE_URL = re.compile(
+    r"(?<![\w@/.:-])(?:(?:www|m|mobile)\.)?(?:t\.me|telegram\.me|x\.com|twitter\.com|youtube\.com|youtu\.be"
+    r"|tiktok\.com|vm\.tiktok\.com|instagram\.com|facebook\.com|fb\.watch|vk\.com|rumble\.com)/[^\s<>\"'`{}|\\^]+",
+    re.IGNORECASE,
+)
+_TRAILING = ".,;:!?'\"”’»…*_"
+_PAIRS = {")": "(", "]": "[", "}": "{"}
+_HANDLE = re.compile(r"(?<![\w@./:+-])@(?P<handle>[A-Za-z0-9_]{2,32})(?![\w@]|\.[A-Za-z]{2,})")
+_NAMED_HANDLE = re.compile(
+    r"\b(?P<platform>X|Twitter|Telegram|Instagram|TikTok|YouTube)\s+(?P<what>account|channel|handle|user|profile)"
+    r"\s+(?!@)(?P<handle>[A-Za-z0-9_]{3,32})\b"
+)
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’»)\]]*\s+(?=[\"“‘«(\[]?[A-ZÀ-ÞА-ЯЁ0-9@#])|\n+")
+# Words that tell which platform a nearby handle lives on.
+_CUES = [
+    ("x", re.compile(r"\b(?:Twitter|tweet(?:s|ed)?|X (?:account|post|user|handle|thread)|(?:on|via|from) X)\b")),
+    ("telegram", re.compile(r"\b(?:Telegram|t\.me)\b", re.IGNORECASE)),
+    ("youtube", re.compile(r"\bYouTube\b", re.IGNORECASE)),
+    ("tiktok", re.compile(r"\bTikTok\b", re.IGNORECASE)),
+    ("instagram", re.compile(r"\bInstagram\b", re.IGNORECASE)),
+    ("facebook", re.compile(r"\bFacebook\b", re.IGNORECASE)),
+    ("vk", re.compile(r"\b(?:VK|VKontakte)\b")),
+    ("rumble", re.compile(r"\bRumble\b", re.IGNORECASE)),
+]
+_NAMED_PLATFORMS = {"twitter": "x", "x": "x"}
+
+
+@dataclass
+class Target:
+    kind: str  # "url", "handle" or "source"
+    key: str  # what makes two citations the same target
+    url: str | None  # what a capture fetches; None when nothing is known to fetch
+    platform: str | None
+    sentence: str
+    original: str
+    handle: str | None = None
+    source: str | None = None  # registry name
+    mentions: int = 1
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "url": self.url,
+            "platform": self.platform,
+            "handle": self.handle,
+            "source": self.source,
+            "original": self.original,
+            "sentence": self.sentence,
+            "mentions": self.mentions,
+        }
+
+
+class _Sentences:
+    """Sentence boundaries of a text, to answer "which sentence holds offset N"."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+
+    def around(self, start: int, end: int | None = None) -> str:
+        first = bisect.bisect_right(self.starts, start) - 1
+        last = bisect.bisect_right(self.starts, max(start, (end or start) - 1)) - 1
+        stop = self.starts[last + 1] if last + 1 < len(self.starts) else len(self.text)
+        return " ".join(self.text[self.starts[first] : stop].split())
+
+
+def extract_targets(doc: Document, registry: list[Source]) -> list[Target]:
+    sentences = _Sentences(doc.text)
+    found: list[tuple[int, Target]] = []
+    for link in doc.links:
+        target = _url_target(link.url, sentences.around(link.start, link.end))
+        if target:
+            found.append((link.start, target))
+    for start, raw in _urls_in_text(doc.text):
+        target = _url_target(raw, sentences.around(start, start + len(raw)))
+        if target:
+            found.append((start, target))
+    found += _handles(doc.text, sentences, registry)
+    found += _named_sources(doc.text, sentences, registry)
+    return _merge(found)
+
+
+def _urls_in_text(text: str) -> list[tuple[int, str]]:
+    hits = []
+    taken: list[range] = []
+    for pattern in (_SCHEMED_URL, _BARE_URL):
+        for match in pattern.finditer(text):
+            if any(match.start() in span for span in taken):
+                continue
+            raw = trim_url(match.group())
+            taken.append(range(match.start(), match.start() + len(raw)))
+            hits.append((match.start(), raw))
+    return hits
+
+
+def trim_url(raw: str) -> str:
+    """Drop the punctuation a sentence wraps around a URL, keeping balanced brackets."""
+    while raw:
+        last = raw[-1]
+        if last in _TRAILING:
+            raw = raw[:-1]
+        elif last in _PAIRS and raw.count(last) > raw.count(_PAIRS[last]):
+            raw = raw[:-1]
+        else:
+            break
+    return raw
+
+
+def _url_target(raw: str, sentence: str) -> Target | None:
+    try:
+        url = normalize_url(raw)
+    except ValueError:
+        return None
+    return Target("url", url, url, platform_of(url), sentence, raw)
+
+
+def _handles(text: str, sentences: _Sentences, registry: list[Source]) -> list[tuple[int, Target]]:
+    found = []
+    for match in _HANDLE.finditer(text):
+        sentence = sentences.around(match.start())
+        platform = _platform_from_context(sentence, match.group("handle"))
+        found.append((match.start(), _handle_target(match.group("handle"), platform, sentence, registry)))
+    for match in _NAMED_HANDLE.finditer(text):
+        handle = match.group("handle")
+        if match.group("what") != "handle" and not _looks_like_handle(handle):
+            continue  # "X account War Translated": a name, left to the registry
+        word = match.group("platform").lower()
+        platform = _NAMED_PLATFORMS.get(word, word)
+        sentence = sentences.around(match.start())
+        found.append((match.start("handle"), _handle_target(handle, platform, sentence, registry)))
+    return found
+
+
+def _looks_like_handle(word: str) -> bool:
+    return "_" in word or any(c.isdigit() for c in word) or word[0].islower()
+
+
+def _platform_from_context(sentence: str, handle: str) -> str | None:
+    """The platform named closest to the handle in its sentence, if any."""
+    where = sentence.find("@" + handle)
+    best: tuple[int, str] | None = None
+    for platform, cue in _CUES:
+        for match in cue.finditer(sentence):
+            distance = abs(match.start() - where)
+            if best is None or distance < best[0]:
+                best = (distance, platform)
+    return best[1] if best else None
+
+
+def _handle_target(handle: str, platform: str | None, sentence: str, registry: list[Source]) -> Target:
+    for source in registry:
+        same_platform = platform in (None, source.platform)
+        if source.handle and source.handle.casefold() == handle.casefold() and same_platform:
+            return Target(
+                "handle", f"source:{source.name.casefold()}", source.url, source.platform,
+                sentence, "@" + handle, handle=source.handle, source=source.name,
+            )  # fmt: skip
+    url = profile_url(platform, handle) if platform else None
+    key = f"{platform or 'unknown'}:{handle.casefold()}"
+    return Target("handle", key, url, platform, sentence, "@" + handle, handle=handle)
+
+
+def _named_sources(text: str, sentences: _Sentences, registry: list[Source]) -> list[tuple[int, Target]]:
+    found = []
+    for source in registry:
+        names = sorted({source.name, *source.aliases}, key=len, reverse=True)
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE)
+        for match in pattern.finditer(text):
+            sentence = sentences.around(match.start(), match.end())
+            target = Target(
+                "source", f"source:{source.name.casefold()}", source.url, source.platform,
+                sentence, match.group(), handle=source.handle, source=source.name,
+            )  # fmt: skip
+            found.append((match.start(), target))
+    return found
+
+
+def _merge(found: list[tuple[int, Target]]) -> list[Target]:
+    """One target per key, in order of first citation; the first sentence is kept."""
+    merged: dict[str, Target] = {}
+    for _, target in sorted(found, key=lambda pair: pair[0]):
+        seen = merged.get(target.key)
+        if seen is None:
+            merged[target.key] = target
+        else:
+            seen.mentions += 1
+    return list(merged.values())

@@ -1,0 +1,1 @@
+"""Named sources (channels, accounts) that reports cite and that can be followed."""
