@@ -33,6 +33,7 @@ from archiver.ingest import (
     put_artifact,
 )
 from archiver.probe import MediaInfo
+from archiver.replay import replaying
 from archiver.versions import tool_versions
 from store import Archive
 from store.clock import new_id, utc_now
@@ -134,7 +135,7 @@ def _fetch_recording(
     with open(warc_path, "wb") as out:
         writer = WARCWriter(out, gzip=True)
         writer.write_record(writer.create_warcinfo_record(warc_path.name, _warcinfo(versions)))
-        with capture_http(writer), ctx.session:
+        with capture_http(writer), ctx.session, replaying(config, ctx.session):
             for fetcher in fetcher_chain():
                 if not fetcher.accepts(url):
                     continue

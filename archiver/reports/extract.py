@@ -30,7 +30,10 @@ _NAMED_HANDLE = re.compile(
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”’»)\]]*\s+(?=[\"“‘«(\[]?[A-ZÀ-ÞА-ЯЁ0-9@#])|\n+")
 # Words that tell which platform a nearby handle lives on.
 _CUES = [
-    ("x", re.compile(r"\b(?:Twitter|tweet(?:s|ed)?|X (?:account|post|user|handle|thread)|(?:on|via|from) X)\b")),
+    (
+        "x",
+        re.compile(r"\b(?:Twitter|tweet(?:s|ed)?|X (?:account|post|user|handle|thread)|(?:on|via|from) X)\b"),
+    ),
     ("telegram", re.compile(r"\b(?:Telegram|t\.me)\b", re.IGNORECASE)),
     ("youtube", re.compile(r"\bYouTube\b", re.IGNORECASE)),
     ("tiktok", re.compile(r"\bTikTok\b", re.IGNORECASE)),
@@ -114,9 +117,7 @@ def trim_url(raw: str) -> str:
     """Drop the punctuation a sentence wraps around a URL, keeping balanced brackets."""
     while raw:
         last = raw[-1]
-        if last in _TRAILING:
-            raw = raw[:-1]
-        elif last in _PAIRS and raw.count(last) > raw.count(_PAIRS[last]):
+        if last in _TRAILING or last in _PAIRS and raw.count(last) > raw.count(_PAIRS[last]):
             raw = raw[:-1]
         else:
             break
@@ -181,7 +182,9 @@ def _named_sources(text: str, sentences: _Sentences, registry: list[Source]) -> 
     found = []
     for source in registry:
         names = sorted({source.name, *source.aliases}, key=len, reverse=True)
-        pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE)
+        pattern = re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE
+        )
         for match in pattern.finditer(text):
             sentence = sentences.around(match.start(), match.end())
             target = Target(

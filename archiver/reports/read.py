@@ -94,7 +94,9 @@ def _parse_markdown(source: str) -> Document:
     links: list[Link] = []
     length = 0
     cursor = 0
-    for match in sorted([*_MD_LINK.finditer(source), *_MD_AUTOLINK.finditer(source)], key=lambda m: m.start()):
+    for match in sorted(
+        [*_MD_LINK.finditer(source), *_MD_AUTOLINK.finditer(source)], key=lambda m: m.start()
+    ):
         if match.start() < cursor:
             continue
         before = _MD_DECORATION.sub("", source[cursor : match.start()])

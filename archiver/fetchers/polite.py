@@ -1,0 +1,90 @@
+"""How our platform adapters talk to a platform: slowly, patiently, and clearly.
+
+A per-host pause keeps us under the rate at which Telegram and X start refusing
+clients; 429 and 5xx answers are retried with a doubling wait (or the server's
+Retry-After); a login wall becomes one sentence that says what to do about it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+
+from archiver.errors import FetchError
+from archiver.fetchers.base import FetchContext
+from archiver.fetchers.http import describe_request_error, download
+
+_RETRY_STATUSES = {429, 500, 502, 503, 504}
+_last_request: dict[str, float] = {}
+_lock = threading.Lock()
+
+
+class LoginRequiredError(FetchError):
+    kind = "login-required"
+
+    def __init__(self, platform: str, url: str, detail: str = "") -> None:
+        host = urlsplit(url).hostname or url
+        reason = f" ({detail})" if detail else ""
+        super().__init__(
+            f"{platform} asks for a login to show {url}{reason}; export your browser's cookies for {host} "
+            "to a cookies.txt file and name it in the fetch.cookies_file setting"
+        )
+
+
+def wait_turn(url: str, ctx: FetchContext) -> None:
+    """Sleep until this host's minimum interval since our last request to it has passed."""
+    host = urlsplit(url).hostname or ""
+    limits = ctx.config.get("platforms", {}).get("min_interval", {})
+    interval = float(limits.get(host, limits.get("default", 0.0)))
+    with _lock:
+        now = time.monotonic()
+        ready = _last_request.get(host, 0.0) + interval
+        _last_request[host] = max(now, ready)
+    if ready > now:
+        time.sleep(ready - now)
+
+
+def get(url: str, ctx: FetchContext, **kwargs: object) -> requests.Response:
+    """GET with the host's pace and retries; the caller judges the final status."""
+    settings = ctx.config.get("platforms", {})
+    attempts = max(1, int(settings.get("retries", 3)))
+    delay = float(settings.get("backoff", 2.0))
+    for attempt in range(1, attempts + 1):
+        wait_turn(url, ctx)
+        try:
+            response = ctx.session.get(url, timeout=ctx.timeout, **kwargs)
+        except requests.exceptions.RequestException as exc:
+            if attempt == attempts or not isinstance(
+                exc, requests.exceptions.ConnectionError | requests.Timeout
+            ):
+                raise FetchError(describe_request_error(url, exc)) from exc
+            time.sleep(delay)
+        else:
+            if response.status_code not in _RETRY_STATUSES or attempt == attempts:
+                return response
+            time.sleep(_retry_after(response, delay))
+        delay *= 2
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def get_file(url: str, folder: Path, ctx: FetchContext, default_name: str) -> Path:
+    """Stream one media file at the host's pace; a failed download is retried once."""
+    for attempt in (1, 2):
+        wait_turn(url, ctx)
+        try:
+            path, _ = download(url, folder, ctx, default_name=default_name)
+            return path
+        except FetchError:
+            if attempt == 2:
+                raise
+            time.sleep(float(ctx.config.get("platforms", {}).get("backoff", 2.0)))
+    raise AssertionError("unreachable")
+
+
+def _retry_after(response: requests.Response, default: float) -> float:
+    value = response.headers.get("Retry-After", "")
+    return min(float(value), 120.0) if value.isdigit() else default

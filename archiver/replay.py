@@ -1,0 +1,114 @@
+"""Replay: send every outgoing request to a local server of recorded responses.
+
+Used by `archiver demo` and the tests, never by a real capture. When the setting
+``[platforms] replay`` names a server (``http://127.0.0.1:PORT``), a request for
+``https://t.me/foo/1?embed=1`` goes to ``http://127.0.0.1:PORT/t.me/foo/1?embed=1``
+instead, from both sides of the pipeline: the requests session (a transport adapter)
+and yt-dlp (a request handler registered in its networking layer), so the real yt-dlp
+extractors and our adapters parse the recorded pages. Responses are handed back under
+their original URL. Requests to loopback addresses are never rewritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from yt_dlp.networking._urllib import UrllibRH
+from yt_dlp.networking.common import register_preference, register_rh
+from yt_dlp.networking.exceptions import UnsupportedRequest
+
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+_active_server: str | None = None
+
+
+def replay_server(config: dict[str, Any]) -> str | None:
+    return (config.get("platforms", {}).get("replay") or "").rstrip("/") or None
+
+
+def to_replay(url: str, server: str) -> str:
+    parts = urlsplit(url)
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{server}/{parts.netloc}{parts.path or '/'}{query}"
+
+
+def from_replay(url: str, server: str) -> str:
+    """The original URL of a rewritten one (redirects come back in rewritten form)."""
+    if not url.startswith(server + "/"):
+        return url
+    return "https://" + url[len(server) + 1 :]
+
+
+def _rewrites(url: str) -> bool:
+    return _active_server is not None and (urlsplit(url).hostname or "") not in _LOOPBACK
+
+
+class ReplayAdapter(HTTPAdapter):
+    """requests side: rewrite on the way out, restore the URL on the way back."""
+
+    def __init__(self, server: str) -> None:
+        super().__init__()
+        self.server = server
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        original = request.url or ""
+        if (urlsplit(original).hostname or "") in _LOOPBACK:
+            return super().send(request, **kwargs)
+        request.url = to_replay(original, self.server)
+        try:
+            response = super().send(request, **kwargs)
+        finally:
+            request.url = original
+        response.url = original
+        location = response.headers.get("Location")
+        if location:
+            response.headers["Location"] = from_replay(location, self.server)
+        return response
+
+
+class ArchiverReplayRH(UrllibRH):
+    """yt-dlp side: only takes requests while a replay is active, then outranks every handler."""
+
+    def _validate(self, request: Any) -> None:
+        if not _rewrites(request.url):
+            raise UnsupportedRequest("archiver replay is not active for this request")
+        super()._validate(request)
+
+    def _send(self, request: Any) -> Any:
+        server = _active_server
+        assert server is not None
+        rewritten = request.copy()
+        rewritten.url = to_replay(request.url, server)
+        response = super()._send(rewritten)
+        response.url = from_replay(response.url, server)
+        return response
+
+
+register_rh(ArchiverReplayRH)
+
+
+@register_preference(ArchiverReplayRH)
+def _replay_first(handler: Any, request: Any) -> int:
+    return 10_000
+
+
+@contextmanager
+def replaying(config: dict[str, Any], session: requests.Session) -> Iterator[None]:
+    """Route this capture's traffic to the replay server, if the settings name one."""
+    global _active_server
+    server = replay_server(config)
+    if server is None:
+        yield
+        return
+    adapter = ReplayAdapter(server)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    previous, _active_server = _active_server, server
+    try:
+        yield
+    finally:
+        _active_server = previous
