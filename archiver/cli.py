@@ -9,6 +9,7 @@ from archiver.commands.browse import list_command, search_command, show_command
 from archiver.commands.capture import capture_command
 from archiver.commands.export import export_command
 from archiver.commands.importing import import_command
+from archiver.commands.report import report_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -29,5 +30,6 @@ for command in (
     list_command,
     search_command,
     export_command,
+    report_command,
 ):
     main.add_command(command)
