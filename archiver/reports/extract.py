@@ -27,7 +27,9 @@ _NAMED_HANDLE = re.compile(
     r"\b(?P<platform>X|Twitter|Telegram|Instagram|TikTok|YouTube)\s+(?P<what>account|channel|handle|user|profile)"
     r"\s+(?!@)(?P<handle>[A-Za-z0-9_]{3,32})\b"
 )
-_SENTENCE_END = re.compile(r"[.!?…]+[\"”’»)\]]*\s+(?=[\"“‘«(\[]?[A-ZÀ-ÞА-ЯЁ0-9@#])|\n+")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’»)\]]*\s+(?=[\"“‘«(\[]?[A-ZÀ-ÞА-ЯЁ0-9@#])|\n[ \t]*\n\s*")
+# In plain text a line break also ends a sentence, unless the next line plainly continues it.
+_LINE_END = re.compile(r"\n\s*(?![a-zà-ÿа-яё(\[<])")
 # Words that tell which platform a nearby handle lives on.
 _CUES = [
     (
@@ -73,9 +75,12 @@ class Target:
 class _Sentences:
     """Sentence boundaries of a text, to answer "which sentence holds offset N"."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, wrapped: bool) -> None:
         self.text = text
-        self.starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+        ends = {m.end() for m in _SENTENCE_END.finditer(text)}
+        if not wrapped:
+            ends |= {m.end() for m in _LINE_END.finditer(text)}
+        self.starts = [0, *sorted(ends)]
 
     def around(self, start: int, end: int | None = None) -> str:
         first = bisect.bisect_right(self.starts, start) - 1
@@ -85,7 +90,7 @@ class _Sentences:
 
 
 def extract_targets(doc: Document, registry: list[Source]) -> list[Target]:
-    sentences = _Sentences(doc.text)
+    sentences = _Sentences(doc.text, wrapped=doc.format != "text")
     found: list[tuple[int, Target]] = []
     for link in doc.links:
         target = _url_target(link.url, sentences.around(link.start, link.end))

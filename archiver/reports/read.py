@@ -146,7 +146,7 @@ class _TextAndLinks(HTMLParser):
         elif tag == "a":
             self.open_links.append((self.length, values.get("href")))
         if tag in _BLOCK_TAGS:
-            self._emit("\n")
+            self._emit("\n\n")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIPPED_TAGS:
@@ -158,7 +158,7 @@ class _TextAndLinks(HTMLParser):
             if href:
                 self.links.append(Link(start, self.length, href.strip()))
         if tag in _BLOCK_TAGS:
-            self._emit("\n")
+            self._emit("\n\n")
 
     def handle_data(self, data: str) -> None:
         if self.skipping:
