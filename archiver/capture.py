@@ -103,16 +103,7 @@ def capture_url(
                 tool_versions=versions,
                 input_url=url,
                 case_name=case_name,
-                final_url=result.final_url,
-                platform=result.platform,
-                extractor=result.extractor,
-                post_id=result.post_id,
-                author=result.author,
-                handle=result.handle,
-                title=result.title,
-                post_text=result.post_text,
-                post_time=result.post_time,
-                metadata=result.metadata or None,
+                **result.post_facts(),
             )
             files = [*result.files, StagedFile(warc_path, "warc", warc_path.name)]
             item = ingest(archive, [IngestItem(record, files)])[0]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver.errors import CorruptMediaError
+from archiver.post import PostFacts
 from archiver.probe import MediaInfo, probe
 from store import Archive
 from store.clock import utc_now
@@ -29,8 +30,8 @@ class StagedFile:
     source_url: str | None = None
 
 
-@dataclass
-class CaptureRecord:
+@dataclass(kw_only=True)
+class CaptureRecord(PostFacts):
     id: str
     kind: str  # "capture" or "import"
     started_at: str
@@ -38,18 +39,8 @@ class CaptureRecord:
     tool_versions: dict[str, str]
     ended_at: str | None = None
     input_url: str | None = None
-    final_url: str | None = None
-    platform: str | None = None
-    extractor: str | None = None
-    post_id: str | None = None
-    author: str | None = None
-    handle: str | None = None
-    title: str | None = None
-    post_text: str | None = None
-    post_time: str | None = None
     case_name: str | None = None
     note: str | None = None
-    metadata: dict[str, Any] | None = None
 
     def as_row(self) -> dict[str, Any]:
         return dict(self.__dict__)

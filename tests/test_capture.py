@@ -30,6 +30,14 @@ def warc_responses(archive_dir: Path, warc_sha: str) -> dict[str, list]:
     return found
 
 
+def og_page(page_title: str, **og: str) -> bytes:
+    """A post page described with Open Graph tags, as platforms and news sites serve them."""
+    tags = "".join(f'<meta property="og:{key}" content="{value}">' for key, value in og.items())
+    if "video" in og:
+        tags += '<meta property="og:video:type" content="video/mp4">'
+    return f"<html><head><title>{page_title}</title>{tags}</head><body>text</body></html>".encode()
+
+
 def by_role(result: dict, role: str) -> list[dict]:
     return [a for a in result["artifacts"] if a["role"] == role]
 
@@ -84,12 +92,7 @@ def test_page_with_og_video_is_followed(site, media, cli_json):
     body = media["mp4"].read_bytes()
     site.add("/og/clip.mp4", body, "video/mp4")
     video_url = site.url("/og/clip.mp4")
-    html = (
-        "<html><head><title>Post</title>"
-        f'<meta property="og:video" content="{video_url}">'
-        f'<meta property="og:video:type" content="video/mp4"></head><body>text</body></html>'
-    ).encode()
-    url = site.add("/post/og", html, "text/html")
+    url = site.add("/post/og", og_page("Post", video=video_url), "text/html")
     code, [result] = cli_json("capture", url)
     assert code == 0, result
     assert [a["sha256"] for a in by_role(result, "media")] == [sha(body)]
@@ -233,14 +236,13 @@ def test_thumbnail_description_and_metadata_are_kept(site, media, cli_json, arch
     video, thumb = media["mp4"].read_bytes(), media["jpeg"].read_bytes()
     site.add("/m/v.mp4", video, "video/mp4")
     site.add("/m/t.jpg", thumb, "image/jpeg")
-    html = (
-        "<html><head><title>Convoy in the old city</title>"
-        f'<meta property="og:title" content="Convoy in the old city">'
-        f'<meta property="og:description" content="Vehicles pass the citadel at dawn.">'
-        f'<meta property="og:image" content="{site.url("/m/t.jpg")}">'
-        f'<meta property="og:video" content="{site.url("/m/v.mp4")}">'
-        f'<meta property="og:video:type" content="video/mp4"></head><body></body></html>'
-    ).encode()
+    html = og_page(
+        "Convoy in the old city",
+        title="Convoy in the old city",
+        description="Vehicles pass the citadel at dawn.",
+        image=site.url("/m/t.jpg"),
+        video=site.url("/m/v.mp4"),
+    )
     url = site.add("/p/convoy", html, "text/html")
     code, [result] = cli_json("capture", url)
     assert code == 0, result

@@ -7,13 +7,14 @@ touch the archive. The pipeline hands their result to the store.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import requests
 
 from archiver.ingest import StagedFile
+from archiver.post import PostFacts
 
 # progress(label, bytes_done, bytes_total_or_None)
 ProgressCallback = Callable[[str, int, int | None], None]
@@ -42,19 +43,9 @@ class FetchContext:
             self.progress(label, done, total)
 
 
-@dataclass
-class FetchResult:
+@dataclass(kw_only=True)
+class FetchResult(PostFacts):
     files: list[StagedFile]
-    final_url: str
-    platform: str
-    extractor: str
-    post_id: str | None = None
-    author: str | None = None
-    handle: str | None = None
-    title: str | None = None
-    post_text: str | None = None
-    post_time: str | None = None
-    metadata: dict[str, Any] = field(default_factory=dict)
 
 
 class Fetcher(Protocol):
