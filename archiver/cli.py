@@ -8,6 +8,7 @@ from archiver import __version__
 from archiver.commands.browse import list_command, search_command, show_command
 from archiver.commands.capture import capture_command
 from archiver.commands.export import export_command
+from archiver.commands.demo import demo_command
 from archiver.commands.importing import import_command
 from archiver.commands.report import report_command
 
@@ -31,5 +32,6 @@ for command in (
     search_command,
     export_command,
     report_command,
+    demo_command,
 ):
     main.add_command(command)

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from yt_dlp.networking._urllib import UrllibRH
+from yt_dlp.networking._requests import RequestsRH
 from yt_dlp.networking.common import register_preference, register_rh
 from yt_dlp.networking.exceptions import UnsupportedRequest
 
@@ -70,7 +70,7 @@ class ReplayAdapter(HTTPAdapter):
         return response
 
 
-class ArchiverReplayRH(UrllibRH):
+class ArchiverReplayRH(RequestsRH):
     """yt-dlp side: only takes requests while a replay is active, then outranks every handler."""
 
     def _validate(self, request: Any) -> None:
