@@ -8,6 +8,7 @@ day X" is evidence too.
 
 from __future__ import annotations
 
+import gc
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,7 @@ from archiver.ingest import (
 )
 from archiver.probe import MediaInfo
 from archiver.replay import replaying
+from archiver.screenshot import ScreenshotUnavailable, take_screenshot
 from archiver.versions import tool_versions
 from store import Archive
 from store.clock import new_id, utc_now
@@ -132,12 +134,41 @@ def _fetch_recording(
                     continue
                 attempt_dir = workdir / fetcher.name.replace(":", "_")
                 attempt_dir.mkdir()
-                result = fetcher.fetch(url, attempt_dir, ctx)
+                try:
+                    result = fetcher.fetch(url, attempt_dir, ctx)
+                finally:
+                    _close_stray_responses()
                 if result is not None:
                     # probe here so a corrupt essential file fails while the WARC is still open
                     probe_files(result.files)
+                    _add_screenshot(result, workdir, ctx)
                     return result
     raise NothingArchivableError(f"nothing archivable was found at {url}")
+
+
+def _close_stray_responses() -> None:
+    """Finalise responses a fetcher left unclosed before the next exchange starts.
+
+    warcio records through one recorder per thread; a response that yt-dlp's extractors
+    dropped without closing is only closed when the garbage collector reaches it, and
+    closing it then would end (and corrupt) whichever exchange is in flight at that
+    moment. Collecting here writes it to the WARC at a safe point instead.
+    """
+    gc.collect()
+
+
+def _add_screenshot(result: FetchResult, workdir: Path, ctx: FetchContext) -> None:
+    """Render the captured page while the WARC still records; a missing browser is noted, not fatal."""
+    pages = [f for f in result.files if f.role == "page"]
+    if not pages or not ctx.config.get("screenshot", {}).get("enabled", True):
+        return
+    target = workdir / "screenshot.png"
+    try:
+        take_screenshot(pages[0].source_url or result.final_url, target, ctx.session, ctx.config)
+    except ScreenshotUnavailable as exc:
+        result.metadata = {**(result.metadata or {}), "screenshot_error": str(exc)}
+        return
+    result.files.append(StagedFile(target, "screenshot", target.name, pages[0].source_url))
 
 
 def _warcinfo(versions: dict[str, str]) -> dict[str, str]:
