@@ -8,6 +8,7 @@ Chromium is optional; without it the capture goes on and says why it has no pict
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 from typing import Any
@@ -111,7 +112,5 @@ def _settle(page: Any) -> None:
     """Give late scripts and lazy images a moment, without waiting forever on a chatty page."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    try:
+    with contextlib.suppress(PlaywrightTimeout):
         page.wait_for_load_state("networkidle", timeout=3000)
-    except PlaywrightTimeout:
-        pass
