@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from archiver.cliutil import archive_option, friendly_errors, open_archive, print_json, json_option
+from archiver.cliutil import archive_option, friendly_errors, json_option, open_archive, print_json
 from archiver.config import load_config
 from archiver.demo.media import write_clip
 from archiver.demo.server import ReplayServer, load_recording
@@ -75,7 +75,10 @@ def _optional_commands(root: Path, clip: Path, as_json: bool) -> list[dict]:
     steps = []
     plans = [
         ("lookup", ["lookup", str(clip), "--archive", str(root)]),
-        ("export", ["export", "--case", "demo", "--output", str(root / "demo-bundle"), "--archive", str(root)]),
+        (
+            "export",
+            ["export", "--case", "demo", "--output", str(root / "demo-bundle"), "--archive", str(root)],
+        ),
     ]
     for name, args in plans:
         if name not in main.commands:

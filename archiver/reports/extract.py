@@ -27,9 +27,13 @@ _NAMED_HANDLE = re.compile(
     r"\b(?P<platform>X|Twitter|Telegram|Instagram|TikTok|YouTube)\s+(?P<what>account|channel|handle|user|profile)"
     r"\s+(?!@)(?P<handle>[A-Za-z0-9_]{3,32})\b"
 )
-_SENTENCE_END = re.compile(r"[.!?…]+[\"”’»)\]]*\s+(?=[\"“‘«(\[]?[A-ZÀ-ÞА-ЯЁ0-9@#])|\n[ \t]*\n\s*")
-# In plain text a line break also ends a sentence, unless the next line plainly continues it.
-_LINE_END = re.compile(r"\n\s*(?![a-zà-ÿа-яё(\[<])")
+_SENTENCE_END = re.compile(
+    r"[.!?…]+[\"”’»)\]]*\s+(?=[\"“‘«(\[]?(?:[A-ZÀ-ÞА-ЯЁ0-9@#]|https?://))"  # a full stop, then a new start
+    r"|\n[ \t]*\n\s*"  # or a blank line
+)
+# In plain text a line break also ends a sentence, unless the next line plainly continues it
+# (a lower-case word); a line that starts with a link is a new citation.
+_LINE_END = re.compile(r"\n\s*(?=https?://|(?![a-zà-ÿа-яё(\[<]))")
 # Words that tell which platform a nearby handle lives on.
 _CUES = [
     (
