@@ -16,13 +16,15 @@ def start_replay(media_dir: Path, extra: list[Route] | None = None) -> ReplaySer
     return ReplayServer([*(extra or []), *routes])
 
 
-def configure(archive_dir: Path, server: ReplayServer, *, cookies_file: Path | None = None) -> None:
-    """ARCHIVE/config.toml sending every request to ``server``, with no pauses between requests."""
+def configure(
+    archive_dir: Path, server: ReplayServer, *, cookies_file: Path | None = None, pause: str = "default = 0.0"
+) -> None:
+    """ARCHIVE/config.toml sending every request to ``server``, by default with no pauses between requests."""
     archive_dir.mkdir(parents=True, exist_ok=True)
     lines = [
         "[platforms]",
         f'replay = "{server.base}"',
-        "min_interval = { default = 0.0 }",
+        f"min_interval = {{ {pause} }}",
         "backoff = 0.2",
     ]
     if cookies_file is not None:

@@ -210,3 +210,16 @@ def test_feed_source_syncs_through_yt_dlp_playlist(replay, cli, cli_json):
         "https://news.example.org/2024/11/30/day-two",
     ]
     assert cli_json("sources", "sync", "Desk", "--since", "2024-11-25")[1]["captures"] == []
+
+
+def test_per_host_pause_between_requests(archive_dir, media_dir, cli, cli_json):
+    with start_replay(media_dir) as server:
+        configure(archive_dir, server, pause='default = 0.0, "t.me" = 0.5')
+        cli("sources", "add", "Fixture", "--platform", "telegram", "--handle", "fixture_channel")
+        started = time.monotonic()
+        code, result = cli_json("sources", "sync", "Fixture", "--limit", "2")
+        elapsed = time.monotonic() - started
+    assert code == 0 and len(result["captures"]) == 2
+    to_telegram = [h for h in server.hits if h.url.startswith("https://t.me/")]
+    assert len(to_telegram) == 3  # the channel page and two embed pages
+    assert elapsed >= 1.0  # two pauses of 0.5 s between the three requests to t.me

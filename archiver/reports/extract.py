@@ -38,7 +38,9 @@ _LINE_END = re.compile(r"\n\s*(?=https?://|(?![a-zà-ÿа-яё(\[<]))")
 _CUES = [
     (
         "x",
-        re.compile(r"\b(?:Twitter|tweet(?:s|ed)?|X (?:account|post|user|handle|thread)|(?:on|via|from) X)\b"),
+        re.compile(
+            r"\b(?:Twitter|tweet(?:s|ed)?|X (?:account|post|user|handle|thread)|(?:[Oo]n|[Vv]ia|[Ff]rom) X)\b"
+        ),
     ),
     ("telegram", re.compile(r"\b(?:Telegram|t\.me)\b", re.IGNORECASE)),
     ("youtube", re.compile(r"\bYouTube\b", re.IGNORECASE)),
@@ -192,7 +194,7 @@ def _named_sources(text: str, sentences: _Sentences, registry: list[Source]) -> 
     for source in registry:
         names = sorted({source.name, *source.aliases}, key=len, reverse=True)
         pattern = re.compile(
-            r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE
+            r"(?<![\w@])(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE
         )
         for match in pattern.finditer(text):
             sentence = sentences.around(match.start(), match.end())
