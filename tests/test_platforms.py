@@ -47,7 +47,8 @@ def test_telegram_posts_text_photo_album_video_forwarded(replay, cli_json):
     assert text["platform"] == "telegram" and text["handle"] == "fixture_channel"
     assert text["post_text"] == "Text-only post: shelling reported near the northern ring road.\nNo media."
     assert text["post_time"] == "2024-11-30T09:15:00Z"
-    assert text["metadata"]["views"] == "3.1K" and _media(text) == []
+    assert text["metadata"]["views"] == "3.1K" and text["metadata"]["view_count"] == 3100
+    assert _media(text) == []
     assert text["author"] == "Fixture channel (test placeholder)"
 
     assert [(m["mime"], m["width"]) for m in _media(photo)] == [("image/jpeg", 640)]
@@ -63,7 +64,7 @@ def test_telegram_posts_text_photo_album_video_forwarded(replay, cli_json):
         and clips[0]["duration"] == pytest.approx(2, abs=0.2)
     )
     assert any(a["name"].endswith(".info.json") for a in video["artifacts"])  # yt-dlp's TelegramEmbedIE ran
-    assert video["metadata"]["views"] == "1.2M" and video["post_time"] == "2024-11-29T16:30:45Z"
+    assert video["metadata"]["view_count"] == 1_200_000 and video["post_time"] == "2024-11-29T16:30:45Z"
 
     assert forwarded["metadata"]["forwarded_from"] == "Other Source & Co"
     assert forwarded["metadata"]["forwarded_from_url"] == "https://t.me/other_source/77"
@@ -76,6 +77,12 @@ def test_telegram_login_wall_is_one_sentence_and_a_failed_attempt(replay, cli, c
     assert len(lines) == 1 and "asks for a login" in lines[0] and "cookies" in lines[0]
     code, rows = cli_json("list", "--failed")
     assert [(r["status"], r["error_kind"]) for r in rows] == [("failed", "login-required")]
+
+
+def test_telegram_deleted_post_is_a_fetch_failure_not_a_login_wall(replay, cli, cli_json):
+    code, _, err = cli("capture", f"{TG}/999")
+    assert code == 1 and "Post not found" in err and "login" not in err
+    assert cli_json("list", "--failed")[1][0]["error_kind"] == "fetch"
 
 
 def test_channel_sync_pages_back_and_never_recaptures(replay, cli, cli_json):
@@ -223,3 +230,22 @@ def test_per_host_pause_between_requests(archive_dir, media_dir, cli, cli_json):
     to_telegram = [h for h in server.hits if h.url.startswith("https://t.me/")]
     assert len(to_telegram) == 3  # the channel page and two embed pages
     assert elapsed >= 1.0  # two pauses of 0.5 s between the three requests to t.me
+
+
+def test_x_video_falls_back_to_the_widget_mp4_when_the_api_refuses(archive_dir, media_dir, cli_json):
+    refusal = Route(
+        host="x.com",
+        path="/i/api/graphql/2ICDjqPd81tulZcYrtpTuQ/TweetResultByRestId",
+        contains="1862000000000000101",
+        status=403,
+        headers={"Content-Type": "application/json"},
+        body=b'{"errors":[{"message":"Forbidden","code":200}]}',
+    )
+    with start_replay(media_dir, [refusal]) as server:
+        configure(archive_dir, server)
+        code, outcomes = cli_json("capture", X_VIDEO)
+    assert code == 0, outcomes
+    assert any(h.status == 403 for h in server.hits)
+    media = [a for a in outcomes[0]["artifacts"] if a["role"] == "media"]
+    assert [(a["kind"], a["name"]) for a in media] == [("video", "demoClipA.mp4")]
+    assert not any(a["name"].endswith(".info.json") for a in outcomes[0]["artifacts"])
