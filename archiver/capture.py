@@ -36,9 +36,11 @@ from archiver.ingest import (
 from archiver.probe import MediaInfo
 from archiver.replay import replaying
 from archiver.screenshot import ScreenshotUnavailable, take_screenshot
+from archiver.timestamps.stamping import is_timestamped, stamp_captures
 from archiver.versions import tool_versions
 from store import Archive
 from store.clock import new_id, utc_now
+from store.custody import log_failed_attempt
 
 
 @dataclass
@@ -50,6 +52,7 @@ class CaptureOutcome:
     error_kind: str | None = None
     artifacts: list[StoredArtifact] = field(default_factory=list)
     record: CaptureRecord | None = None
+    timestamped: bool | None = None  # None for a failed attempt
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -58,6 +61,7 @@ class CaptureOutcome:
             "url": self.url,
             "error": self.error,
             "artifacts": [a.as_json() for a in self.artifacts],
+            "timestamped": self.timestamped,
         }
         if self.record is not None:
             for key in (
@@ -112,7 +116,11 @@ def capture_url(
         except ArchiverError as exc:
             _record_failure(archive, capture_id, url, case_name, started, exc, warc_path, config, versions)
             return CaptureOutcome(capture_id, url, "failed", str(exc), exc.kind)
-    return CaptureOutcome(capture_id, url, "ok", artifacts=item.artifacts, record=item.record)
+    stamp_captures(archive, [capture_id], config)  # after the store, with no lock held
+    timestamped = is_timestamped(archive, capture_id)
+    return CaptureOutcome(
+        capture_id, url, "ok", artifacts=item.artifacts, record=item.record, timestamped=timestamped
+    )
 
 
 def _fetch_recording(
@@ -210,6 +218,7 @@ def _record_failure(
                     "warc_sha256": warc.sha256 if warc else None,
                 },
             )
+            log_failed_attempt(archive.catalog, capture_id)
 
 
 def _has_exchanges(warc_path: Path) -> bool:

@@ -17,6 +17,7 @@ from archiver.post import PostFacts
 from archiver.probe import MediaInfo, probe
 from store import Archive
 from store.clock import utc_now
+from store.custody import log_capture
 
 # Roles whose corruption fails the capture; a broken thumbnail does not.
 ESSENTIAL_ROLES = {"media"}
@@ -109,6 +110,7 @@ def ingest(archive: Archive, items: list[IngestItem], *, durable_each: bool = Tr
         with archive.catalog.transaction():
             for item in items:
                 _write_rows(archive, item)
+                log_capture(archive.catalog, item.record.id)
     return items
 
 
