@@ -9,7 +9,9 @@ from archiver.commands.browse import list_command, search_command, show_command
 from archiver.commands.capture import capture_command
 from archiver.commands.export import export_command
 from archiver.commands.demo import demo_command
+from archiver.commands.dupes import dupes_command
 from archiver.commands.importing import import_command
+from archiver.commands.lookup import lookup_command
 from archiver.commands.report import report_command
 
 
@@ -33,5 +35,7 @@ for command in (
     export_command,
     report_command,
     demo_command,
+    lookup_command,
+    dupes_command,
 ):
     main.add_command(command)
