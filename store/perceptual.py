@@ -131,3 +131,23 @@ def appearances(catalog: Catalog, shas: list[str]) -> list[dict[str, Any]]:
             part,
         )
     return found
+
+
+def perceptual_summary(catalog: Catalog, sha256: str) -> dict[str, Any] | None:
+    """A blob's perceptual hashes as hex, for evidence bundles; None when it never had any."""
+    status = hash_status(catalog, sha256)
+    if status is None:
+        return None
+    summary: dict[str, Any] = {"algorithm": "pdq", **status}
+    image = image_hashes_of(catalog, sha256)
+    if image is not None:
+        summary.update(
+            pdq=image["pdq"][0].hex(),
+            quality=image["quality"],
+            phash=image["phash"],
+            pdq_dihedral=[code.hex() for code in image["pdq"]],
+        )
+    frames = frame_hashes_of(catalog, sha256)
+    if frames:
+        summary["frames"] = [{"t": t, "pdq": code.hex(), "quality": quality} for t, code, quality in frames]
+    return summary

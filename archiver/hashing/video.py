@@ -16,14 +16,12 @@ import av
 import numpy as np
 from PIL import Image
 
-from archiver.hashing.canonical import CANONICAL_SIZE, canonical
+from archiver.hashing.canonical import DECODE_SIZE, canonical
 from archiver.hashing.image import hamming, pdq_of
 
-ARCHIVE_FPS = 1.0  # frames per second kept for archived footage
+ARCHIVE_FPS = 2.0  # frames per second kept for archived footage
 QUERY_FPS = 4.0  # denser for a query, so its frames land close to the archived ones
 SAME_FRAME_BITS = 8  # consecutive frames this close are one shot held still
-# A scaler output a little over the canonical size, so trimming bars loses no detail.
-DECODE_SIZE = 2 * CANONICAL_SIZE
 
 
 @dataclass(frozen=True)
