@@ -9,8 +9,10 @@ from archiver.commands.browse import list_command, search_command, show_command
 from archiver.commands.capture import capture_command
 from archiver.commands.custody import log_command, note_command
 from archiver.commands.demo import demo_command
+from archiver.commands.dupes import dupes_command
 from archiver.commands.export import export_command
 from archiver.commands.importing import import_command
+from archiver.commands.lookup import lookup_command
 from archiver.commands.report import report_command
 from archiver.commands.sources import sources_command
 from archiver.commands.timestamp import timestamp_command
@@ -42,5 +44,7 @@ for command in (
     note_command,
     timestamp_command,
     verify_command,
+    lookup_command,
+    dupes_command,
 ):
     main.add_command(command)

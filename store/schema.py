@@ -181,8 +181,46 @@ def _custody(db: Database) -> None:
     db.execute("CREATE INDEX timestamps_capture ON timestamps(capture_id)")
 
 
+def _perceptual_hashes(db: Database) -> None:
+    """Perceptual hashes of stored images and video frames, and why a file has none."""
+    db.execute(
+        """
+        CREATE TABLE image_hashes (
+            id INTEGER PRIMARY KEY,        -- the id the hash index returns
+            sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+            variant INTEGER NOT NULL,      -- 0 as stored, 1-7 rotations and flips (PDQ dihedral order)
+            pdq BLOB NOT NULL,             -- 32 bytes
+            quality INTEGER NOT NULL,      -- PDQ quality 0-100
+            phash TEXT,                    -- 64-bit pHash as 16 hex digits (variant 0 only)
+            UNIQUE (sha256, variant)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE video_frame_hashes (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+            t REAL NOT NULL,               -- seconds from the start of the video stream
+            pdq BLOB NOT NULL,
+            quality INTEGER NOT NULL,
+            UNIQUE (sha256, t)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE perceptual_hash_status (
+            sha256 TEXT PRIMARY KEY REFERENCES blobs(sha256),
+            kind TEXT NOT NULL,            -- image or video
+            status TEXT NOT NULL CHECK (status IN ('hashed', 'failed')),
+            detail TEXT,                   -- why hashing failed, or the sampling used
+            hashed_at TEXT NOT NULL
+        )"""
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("0001_core", _core),
     ("0002_reports", _reports),
+    ("0003_perceptual_hashes", _perceptual_hashes),
     ("0004_custody", _custody),
 ]
