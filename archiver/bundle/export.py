@@ -24,8 +24,10 @@ from archiver.bundle.bagit_files import (
     write_manifests,
     write_tag_manifests,
 )
+from archiver.bundle.evidence import CUSTODY_DIR, ROOTS_DIR, add_capture_evidence, add_custody, add_tsa_roots
 from archiver.bundle.payload import CapturePayload, write_capture
 from archiver.bundle.report import render_report
+from archiver.bundle.seal import seal_bag
 from archiver.bundle.verify_md import render_verify_md
 from archiver.bundle.wacz import write_wacz
 from archiver.config import operator_name
@@ -95,13 +97,19 @@ def _build(
     created = utc_now()
     bundle_id = f"archiver-bundle-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
     payloads: list[CapturePayload] = []
+    manifest_digests = []
     for done, capture_id in enumerate(capture_ids, 1):
         payloads.append(write_capture(archive, capture_id, bag))
+        manifest_digests.append(add_capture_evidence(archive, payloads[-1], bag))
         if progress is not None:
             progress("exporting", done, len(capture_ids))
+    shared = CapturePayload("custody", bag / CUSTODY_DIR, {})
+    roots = CapturePayload("tsa-roots", bag / ROOTS_DIR, {})
+    timeline = add_custody(archive, payloads, shared, bag, bundle_id, manifest_digests, config)
+    add_tsa_roots(payloads, roots, bag, config)
     digests: dict[str, dict[str, str]] = {}
     sizes: dict[str, int] = {}
-    for payload in payloads:
+    for payload in [*payloads, shared, roots]:
         digests.update(payload.digests)
         sizes.update(payload.sizes)
     _add_wacz(bag, payloads, created, bundle_id, digests, sizes)
@@ -120,10 +128,11 @@ def _build(
     ]
     tag_files = [bag / "bagit.txt", write_bag_info(bag, bag_info), *manifests]
     report = bag / "index.html"
-    report.write_text(render_report(bag_info, payloads, custody=[]), encoding="utf-8")
+    report.write_text(render_report(bag_info, payloads, custody=timeline), encoding="utf-8")
     verify_md = bag / "VERIFY.md"
     verify_md.write_text(render_verify_md(bag_name), encoding="utf-8")
     write_tag_manifests(bag, [*tag_files, report, verify_md])
+    seal_bag(archive, bag, config)
     return ExportResult(bag, bundle_id, capture_ids, len(sizes), sum(sizes.values()))
 
 

@@ -37,6 +37,8 @@ class CapturePayload:
     detail: dict[str, Any]
     digests: dict[str, dict[str, str]] = field(default_factory=dict)  # bag-relative path -> digests
     sizes: dict[str, int] = field(default_factory=dict)
+    timestamps: list[dict[str, Any]] = field(default_factory=list)  # for the report
+    custody: list[dict[str, Any]] = field(default_factory=list)  # events, for the report
 
 
 def write_capture(archive: Archive, capture_id: str, bag: Path) -> CapturePayload:
@@ -82,9 +84,14 @@ def write_capture(archive: Archive, capture_id: str, bag: Path) -> CapturePayloa
 
 def add_json(payload: CapturePayload, bag: Path, name: str, value: Any) -> Path:
     """Write a JSON file into the capture's folder and account for it in the manifests."""
+    data = (json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+    return add_bytes(payload, bag, name, data)
+
+
+def add_bytes(payload: CapturePayload, bag: Path, name: str, data: bytes) -> Path:
+    """Write exact bytes into the capture's folder and account for them in the manifests."""
     path = payload.folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = (json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
     path.write_bytes(data)
     payload.digests[_bag_path(bag, path)] = {
         a: hashlib.new(a, data).hexdigest() for a in ("sha256", "sha512")
