@@ -14,7 +14,6 @@ from typing import Any
 
 from archiver.errors import ArchiverError
 from store import Archive
-from store.queries import capture_detail
 from store.streams import fan_out
 
 METADATA_SCHEMA = "archiver-bundle-capture/1"
@@ -41,8 +40,10 @@ class CapturePayload:
     custody: list[dict[str, Any]] = field(default_factory=list)  # events, for the report
 
 
-def write_capture(archive: Archive, capture_id: str, bag: Path) -> CapturePayload:
-    detail = capture_detail(archive.catalog, capture_id)
+def write_capture(archive: Archive, detail: dict[str, Any], bag: Path) -> CapturePayload:
+    """Copy one capture's files and describe them; touches blobs only, so captures can be
+    written side by side (``detail`` is read from the catalog beforehand, by the caller)."""
+    capture_id = detail["id"]
     folder = bag / "data" / "captures" / capture_id
     (folder / "files").mkdir(parents=True)
     payload = CapturePayload(capture_id, folder, detail)
