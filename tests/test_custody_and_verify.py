@@ -206,6 +206,13 @@ def test_token_over_a_different_manifest(archived, cli_json, archive_dir, local_
     )
 
 
+def test_deleted_token(archived, cli_json, archive_dir):
+    with db(archive_dir) as conn:
+        conn.execute("DELETE FROM timestamps WHERE capture_id = ?", [archived["import"]])
+    code, found, _ = verify(cli_json)
+    assert code == 1 and ("timestamp-missing", f"capture {archived['import']}") in found
+
+
 def test_unreachable_tsa_does_not_fail_the_capture(site, media, cli_json, local_tsa, tmp_path, monkeypatch):
     offline = tmp_path / "offline.toml"
     offline.write_text(tsa_config({"local": local_tsa}, unreachable=True))

@@ -26,8 +26,13 @@ def check_timestamps(catalog: Catalog, events: list[dict[str, Any]], tsas: list[
         (e["subject"], e["hashes"][1]) for e in events if e["action"] == "timestamp" and len(e["hashes"]) > 1
     }
     by_name = {a.name: a for a in tsas}
-    findings = []
-    for row in catalog.rows("SELECT * FROM timestamps ORDER BY id"):
+    rows = catalog.rows("SELECT * FROM timestamps ORDER BY id")
+    stored = {(r["capture_id"], hashlib.sha256(r["token"] or b"").hexdigest()) for r in rows}
+    findings = [
+        Finding("timestamp-missing", f"capture {capture_id}", f"the custody log records token {token[:16]}…")
+        for capture_id, token in sorted(logged - stored)
+    ]
+    for row in rows:
         name = f"timestamp {row['id']} ({row['tsa_name']}, capture {row['capture_id']})"
         token_sha = hashlib.sha256(row["token"] or b"").hexdigest()
         if (row["capture_id"], token_sha) not in logged:
