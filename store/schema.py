@@ -125,7 +125,8 @@ def _reports(db: Database) -> None:
 
 
 def _custody(db: Database) -> None:
-    """Custody log (Merkle leaves), its signed checkpoints, and RFC 3161 tokens of captures.
+    """Custody log (Merkle leaves), its signed checkpoints, RFC 3161 tokens of captures, and
+    the SHA-512 of exported blobs (bundles list both digests; blobs never change).
 
     Triggers refuse UPDATE and DELETE on the log and checkpoints: the log is append-only
     by construction, and `archiver verify` catches anyone who goes around the triggers.
@@ -179,6 +180,13 @@ def _custody(db: Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX timestamps_capture ON timestamps(capture_id)")
+    db.execute(
+        """
+        CREATE TABLE blob_sha512 (         -- second digest, computed once at a blob's first export
+            sha256 TEXT PRIMARY KEY REFERENCES blobs(sha256),
+            sha512 TEXT NOT NULL
+        )"""
+    )
 
 
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [

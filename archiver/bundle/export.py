@@ -36,6 +36,7 @@ from archiver.errors import UsageError
 from archiver.fetchers.base import ProgressCallback
 from store import Archive
 from store.clock import utc_now
+from store.digests import known_sha512, remember_sha512
 from store.queries import capture_detail
 
 COPY_WORKERS = 2
@@ -141,12 +142,20 @@ def _write_captures(
     """Copy captures two at a time: SHA-512 is the slowest part of an export, and each
     copy hashes in threads that release the GIL, so a second capture uses the other cores."""
     details = [capture_detail(archive.catalog, capture_id) for capture_id in capture_ids]
+    blobs = sorted({a["sha256"] for d in details for a in d["artifacts"]})
+    known = known_sha512(archive.catalog, blobs)
     payloads: list[CapturePayload] = []
     with ThreadPoolExecutor(max_workers=COPY_WORKERS) as pool:
-        for payload in pool.map(lambda detail: write_capture(archive, detail, bag), details):
+        for payload in pool.map(lambda detail: write_capture(archive, detail, bag, known), details):
             payloads.append(payload)
             if progress is not None:
                 progress("exporting", len(payloads), len(capture_ids))
+    hashed = {
+        a["sha256"]: payload.digests[f"data/captures/{payload.capture_id}/files/{a['name']}"]["sha512"]
+        for payload in payloads
+        for a in payload.detail["artifacts"]
+    }
+    remember_sha512(archive.catalog, {k: v for k, v in hashed.items() if k not in known})
     return payloads
 
 

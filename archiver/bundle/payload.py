@@ -40,9 +40,12 @@ class CapturePayload:
     custody: list[dict[str, Any]] = field(default_factory=list)  # events, for the report
 
 
-def write_capture(archive: Archive, detail: dict[str, Any], bag: Path) -> CapturePayload:
+def write_capture(
+    archive: Archive, detail: dict[str, Any], bag: Path, known_sha512: dict[str, str]
+) -> CapturePayload:
     """Copy one capture's files and describe them; touches blobs only, so captures can be
-    written side by side (``detail`` is read from the catalog beforehand, by the caller)."""
+    written side by side (``detail`` and the SHA-512s already known are read from the
+    catalog beforehand, by the caller)."""
     capture_id = detail["id"]
     folder = bag / "data" / "captures" / capture_id
     (folder / "files").mkdir(parents=True)
@@ -50,7 +53,9 @@ def write_capture(archive: Archive, detail: dict[str, Any], bag: Path) -> Captur
     artifacts = []
     for artifact in detail["artifacts"]:
         relative = f"files/{artifact['name']}"
-        digests, size = copy_blob(archive, artifact["sha256"], folder / relative)
+        digests, size = copy_blob(
+            archive, artifact["sha256"], folder / relative, known_sha512.get(artifact["sha256"])
+        )
         payload.digests[_bag_path(bag, folder / relative)] = digests
         payload.sizes[_bag_path(bag, folder / relative)] = size
         artifacts.append(
@@ -101,17 +106,22 @@ def add_bytes(payload: CapturePayload, bag: Path, name: str, data: bytes) -> Pat
     return path
 
 
-def copy_blob(archive: Archive, sha256: str, target: Path) -> tuple[dict[str, str], int]:
-    hashers = {"sha256": hashlib.sha256(), "sha512": hashlib.sha512()}
+def copy_blob(
+    archive: Archive, sha256: str, target: Path, sha512: str | None = None
+) -> tuple[dict[str, str], int]:
+    """Copy a blob, checking its SHA-256 on the way; SHA-512 too unless already known."""
+    hashers = (
+        {"sha256": hashlib.sha256()} if sha512 else {"sha256": hashlib.sha256(), "sha512": hashlib.sha512()}
+    )
     try:
         with archive.blobs.open(sha256) as src, open(target, "wb") as dst:
-            size = fan_out(src, [hashers["sha256"].update, hashers["sha512"].update, dst.write])
+            size = fan_out(src, [*(h.update for h in hashers.values()), dst.write])
     except FileNotFoundError as exc:
         raise DamagedBlobError(f"blob {sha256} is missing from the archive; run `archiver verify`") from exc
     digests = {name: h.hexdigest() for name, h in hashers.items()}
     if digests["sha256"] != sha256:
         raise DamagedBlobError(f"blob {sha256} no longer matches its hash; run `archiver verify`")
-    return digests, size
+    return {"sha256": sha256, "sha512": sha512 or digests["sha512"]}, size
 
 
 def _bag_path(bag: Path, path: Path) -> str:
