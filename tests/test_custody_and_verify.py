@@ -232,6 +232,18 @@ def test_unreachable_tsa_does_not_fail_the_capture(site, media, cli_json, local_
     assert code == 0, found
 
 
+def test_token_of_a_tsa_without_roots_is_kept_and_reported_unverifiable(
+    site, media, cli_json, local_tsa, tmp_path, monkeypatch
+):
+    config = tmp_path / "noroot.toml"
+    config.write_text(f'[timestamp]\n[[timestamp.tsa]]\nname = "bare"\nurl = "{local_tsa.url}"\nroots = []\n')
+    monkeypatch.setenv("ARCHIVER_CONFIG", str(config))
+    code, [result] = cli_json("capture", site.add("/p.jpg", media["jpeg"].read_bytes(), "image/jpeg"))
+    assert code == 0 and result["timestamped"] is True
+    code, found, report = verify(cli_json)
+    assert code == 1 and [f["kind"] for f in report["findings"]] == ["timestamp-unverifiable"]
+
+
 def test_note_is_logged_against_the_capture(archived, cli, cli_json):
     code, event = cli_json("note", archived["capture"][:20], "Geolocated to the north gate.")
     assert code == 0 and event["action"] == "note" and event["subject"] == archived["capture"]
