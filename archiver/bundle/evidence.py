@@ -82,7 +82,13 @@ def add_custody(
     add_bytes(shared, bag, "checkpoint.sig", bytes.fromhex(checkpoint["signature"]))
     add_bytes(shared, bag, "archive-public-key.pem", archive.key.public_pem)
     timeline = sorted([e for p in payloads for e in p.custody] + [export_row], key=lambda e: e["seq"])
-    return [_timeline_entry(e) for e in timeline]
+    sealed = {
+        "time": checkpoint["time"],
+        "action": "checkpoint",
+        "actor": f"archive key {checkpoint['key_id'][:16]}…",
+        "detail": f"signed the log of {size} events, Merkle root {checkpoint['root_hash']} ({CHECKPOINT})",
+    }
+    return [*(_timeline_entry(e) for e in timeline), sealed]
 
 
 def add_tsa_roots(
