@@ -166,12 +166,20 @@ def _custody(db: Database) -> None:
             )
     db.execute(
         """
+        CREATE TABLE timestamp_batches (   -- one token for many captures: the document it covers
+            sha256 TEXT PRIMARY KEY,
+            document BLOB NOT NULL         -- canonical JSON: capture id -> manifest SHA-256
+        )"""
+    )
+    db.execute(
+        """
         CREATE TABLE timestamps (
             id INTEGER PRIMARY KEY,
             capture_id TEXT NOT NULL REFERENCES captures(id),
             tsa_name TEXT NOT NULL,
             tsa_url TEXT NOT NULL,
-            manifest_sha256 TEXT NOT NULL, -- of the capture manifest the token covers
+            manifest_sha256 TEXT NOT NULL, -- of the capture manifest the token vouches for
+            batch_sha256 TEXT REFERENCES timestamp_batches(sha256),  -- NULL: token covers the manifest
             token BLOB NOT NULL,           -- TimeStampResp, DER, as the TSA sent it
             chain TEXT NOT NULL,           -- PEM certificates the token carries
             gen_time TEXT NOT NULL,        -- the TSA's time, UTC

@@ -3,6 +3,7 @@ with no archive at hand, by archiver and by the standard tools VERIFY.md names; 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import bagit
 import pytest
+
+from tests.media import write_jpeg
 
 
 @pytest.fixture
@@ -167,3 +170,27 @@ def test_zip_bundle_verifies_and_bad_input_is_a_usage_error(exported, cli, cli_j
     assert code == 0, found
     code, _, err = cli("verify", str(tmp_path / "nope.zip"))
     assert code == 2 and "does not exist" in err
+
+
+def test_batch_stamped_imports_verify_and_their_batch_document_is_checked(media, cli_json, tmp_path):
+    folder = tmp_path / "footage"
+    folder.mkdir()
+    for name in ("coffee", "chelsea"):
+        write_jpeg(folder / f"{name}.jpg", name)
+    code, imported = cli_json("import", str(folder), "--case", "batch")
+    assert code == 0
+    bag = tmp_path / "batch-bundle"
+    assert cli_json("export", "--case", "batch", "-o", str(bag))[0] == 0
+    code, found = verify(cli_json, bag)
+    assert code == 0, found
+    first = f"data/captures/{imported[0]['capture_id']}"
+    [token] = (bag / first / "timestamps").glob("*.tsr")
+    batch = token.with_name(f"{token.stem}.batch.json")
+    assert token_holds(bag, batch.relative_to(bag).as_posix(), token.relative_to(bag).as_posix())
+    listed = json.loads(batch.read_text())["manifests"][imported[0]["capture_id"]]
+    assert listed == hashlib.sha256((bag / first / "manifest.json").read_bytes()).hexdigest()
+    other = json.loads(batch.read_text())
+    other["manifests"][imported[0]["capture_id"]] = "0" * 64
+    batch.write_text(json.dumps(other))
+    code, found = verify(cli_json, bag)
+    assert code == 1 and ("timestamp-mismatch", token.relative_to(bag).as_posix()) in found

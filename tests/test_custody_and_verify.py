@@ -18,6 +18,7 @@ from archiver.timestamps.authorities import Authority
 from archiver.timestamps.tokens import request_token
 from store.catalog import Catalog
 from store.manifest import capture_manifest
+from tests.media import write_jpeg
 from tests.tsa import LocalTSA, tsa_config
 
 
@@ -260,3 +261,43 @@ def test_commands_have_examples(cli):
     for command in ("log", "note", "timestamp", "verify"):
         code, out, _ = cli(command, "--help")
         assert code == 0 and "Example" in out
+
+
+def test_a_folder_import_costs_each_tsa_one_request(media, cli_json, archive_dir, local_tsa, tmp_path):
+    folder = tmp_path / "footage"
+    folder.mkdir()
+    for i, name in enumerate(("coffee", "astronaut", "chelsea")):
+        write_jpeg(folder / f"{i}.jpg", name)
+    before = local_tsa.requests
+    code, imported = cli_json("import", str(folder))
+    assert code == 0 and all(i["timestamped"] for i in imported)
+    assert local_tsa.requests == before + 1
+    code, found, _ = verify(cli_json)
+    assert code == 0, found
+    with db(archive_dir) as conn:
+        conn.execute("UPDATE captures SET title = 'renamed' WHERE id = ?", [imported[1]["capture_id"]])
+        row_id = conn.execute(
+            "SELECT id FROM timestamps WHERE capture_id = ?", [imported[1]["capture_id"]]
+        ).fetchone()[0]
+    code, found, _ = verify(cli_json)
+    name = f"timestamp {row_id} (local, capture {imported[1]['capture_id']})"
+    assert ("timestamp-mismatch", name) in found
+    assert not any(imported[0]["capture_id"] in obj for _, obj in found)
+
+
+def test_catching_up_stamps_every_pending_capture_in_one_request(
+    media, cli_json, local_tsa, tmp_path, monkeypatch
+):
+    offline = tmp_path / "offline.toml"
+    offline.write_text(tsa_config({"local": local_tsa}, unreachable=True))
+    monkeypatch.setenv("ARCHIVER_CONFIG", str(offline))
+    for name in ("coffee", "chelsea"):
+        code, [result] = cli_json("import", str(write_jpeg(tmp_path / f"{name}.jpg", name)))
+        assert code == 0 and result["timestamped"] is False
+    monkeypatch.setenv("ARCHIVER_CONFIG", str(tmp_path / "online.toml"))
+    (tmp_path / "online.toml").write_text(tsa_config({"local": local_tsa}))
+    before = local_tsa.requests
+    code, report = cli_json("timestamp")
+    assert code == 0 and report["stamped"] == 2 and local_tsa.requests == before + 1
+    code, found, _ = verify(cli_json)
+    assert code == 0, found

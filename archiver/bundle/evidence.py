@@ -34,14 +34,17 @@ def add_capture_evidence(archive: Archive, payload: CapturePayload, bag: Path) -
     manifest = capture_manifest(archive.catalog, payload.capture_id)
     add_bytes(payload, bag, "manifest.json", manifest)
     rows = archive.catalog.rows(
-        """SELECT id, tsa_name, tsa_url, token, chain, gen_time, serial
-           FROM timestamps WHERE capture_id = ? ORDER BY id""",
+        """SELECT t.id, t.tsa_name, t.tsa_url, t.token, t.chain, t.gen_time, t.serial, b.document AS batch
+           FROM timestamps t LEFT JOIN timestamp_batches b ON b.sha256 = t.batch_sha256
+           WHERE t.capture_id = ? ORDER BY t.id""",
         [payload.capture_id],
     )
     for row in rows:
         stem = f"timestamps/{row['tsa_name']}-{row['id']}"
         add_bytes(payload, bag, f"{stem}.tsr", row["token"])
         add_bytes(payload, bag, f"{stem}-chain.pem", row["chain"].encode("ascii"))
+        if row["batch"] is not None:  # one token for many captures: it covers this list of manifests
+            add_bytes(payload, bag, f"{stem}.batch.json", row["batch"])
         facts = {k: row[k] for k in ("tsa_name", "tsa_url", "gen_time", "serial")}
         payload.timestamps.append({**facts, "file": f"{stem}.tsr"})
     return manifest_digest(manifest)

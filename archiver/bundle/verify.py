@@ -8,6 +8,7 @@ files and its custody events, and its timestamp tokens against its manifest.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -103,8 +104,27 @@ def _check_capture(
             findings.append(
                 Finding("timestamp-unlogged", token_rel, "no proven custody event records this token")
             )
-        findings += _check_token(root, token, manifest, token.stem.rsplit("-", 1)[0], config)
+        covered, problem = _covered(token, folder.name, manifest)
+        if problem is not None:
+            findings.append(Finding("timestamp-mismatch", token_rel, problem))
+            continue
+        findings += _check_token(root, token, covered, token.stem.rsplit("-", 1)[0], config)
     return findings
+
+
+def _covered(token: Path, capture_id: str, manifest: bytes) -> tuple[bytes, str | None]:
+    """The manifest, or the batch document beside the token when one token stamped many captures."""
+    batch = token.with_name(f"{token.stem}.batch.json")
+    if not batch.is_file():
+        return manifest, None
+    document = batch.read_bytes()
+    try:
+        listed = json.loads(document)["manifests"].get(capture_id)
+    except (ValueError, KeyError, AttributeError):
+        return b"", f"{batch.name} is unreadable"
+    if listed != hashlib.sha256(manifest).hexdigest():
+        return b"", f"{batch.name} lists another manifest for this capture"
+    return document, None
 
 
 def _manifest_against_files(

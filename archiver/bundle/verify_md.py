@@ -117,6 +117,10 @@ _SEAL = """
    Then check that the files are those the manifest lists: each `"sha256"` in
    manifest.json must equal `sha256sum data/captures/<id>/files/<name>`.
 
+   When `<TSA>-<n>.batch.json` sits beside a token, one request stamped several captures
+   at once and the token covers that file instead: give it as `-data`, then check that
+   it lists this capture's id with the output of `sha256sum data/captures/<id>/manifest.json`.
+
 7. **Chain of custody.** `data/custody/checkpoint.txt` is the archive's signed custody log
    head (number of events and Merkle root):
 
