@@ -257,6 +257,11 @@ def test_note_is_logged_against_the_capture(archived, cli, cli_json):
     assert code == 0, found
 
 
+def test_verify_without_an_archive_is_a_usage_error(cli, archive_dir):
+    code, _, err = cli("verify")
+    assert code == 2 and "there is no archive" in err and not archive_dir.exists()
+
+
 def test_commands_have_examples(cli):
     for command in ("log", "note", "timestamp", "verify"):
         code, out, _ = cli(command, "--help")

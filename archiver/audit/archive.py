@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from archiver.audit.blobs import check_blobs
 from archiver.audit.captures import check_captures
 from archiver.audit.custody import check_custody
@@ -51,7 +53,7 @@ def record_audit(archive: Archive, findings: list[Finding], config: dict[str, An
         )
 
 
-def _public_key(archive: Archive):
+def _public_key(archive: Archive) -> Ed25519PublicKey | None:
     """The key checkpoints must be signed with; never created by an audit.
 
     Taken from the private key when it is there, so that swapping the public key file

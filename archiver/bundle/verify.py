@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from archiver.bundle.check import check_bag, opened_bundle
 from archiver.bundle.evidence import EXPORT_EVENT, PUBLIC_KEY, ROOTS_DIR
 from archiver.bundle.proofs import (
+    Checkpoint,
     check_checkpoint,
     check_custody_file,
     logged_manifest_digests,
@@ -80,7 +81,7 @@ def _check_seal(root: Path, key: Ed25519PublicKey | None, config: dict[str, Any]
 
 
 def _check_capture(
-    root: Path, folder: Path, checkpoint, listed: dict[str, str], config: dict[str, Any]
+    root: Path, folder: Path, checkpoint: Checkpoint | None, listed: dict[str, str], config: dict[str, Any]
 ) -> list[Finding]:
     rel = folder.relative_to(root).as_posix()
     events, findings = check_custody_file(root, f"{rel}/custody.json", checkpoint)
