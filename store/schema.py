@@ -188,6 +188,7 @@ def _custody(db: Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX timestamps_capture ON timestamps(capture_id)")
+    _adopt_existing_captures(db)
     db.execute(
         """
         CREATE TABLE blob_sha512 (         -- second digest, computed once at a blob's first export
@@ -195,6 +196,14 @@ def _custody(db: Database) -> None:
             sha512 TEXT NOT NULL
         )"""
     )
+
+
+def _adopt_existing_captures(db: Database) -> None:
+    """Captures made before the log existed get their event now, once, marked as adopted."""
+    from store.catalog import Catalog  # imported here: the catalog module imports this one
+    from store.custody import adopt_existing_captures
+
+    adopt_existing_captures(Catalog.wrapping(db))
 
 
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [

@@ -306,3 +306,21 @@ def test_catching_up_stamps_every_pending_capture_in_one_request(
     assert code == 0 and report["stamped"] == 2 and local_tsa.requests == before + 1
     code, found, _ = verify(cli_json)
     assert code == 0, found
+
+
+def test_captures_made_before_the_custody_log_are_adopted_once(archived, cli_json, archive_dir):
+    """An archive from before migration 0004: its captures get one 'adopted' event each."""
+    with db(archive_dir) as conn:
+        for table in ("custody_events", "checkpoints", "timestamps", "timestamp_batches", "blob_sha512"):
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("DELETE FROM schema_migrations WHERE name = '0004_custody'")
+    for key in (archive_dir / "keys").iterdir():
+        key.unlink()
+    code, log = cli_json("log")
+    assert code == 0
+    adopted = {e["subject"] for e in log["events"] if e["detail"].get("adopted")}
+    assert adopted == {archived["capture"], archived["import"]}
+    code, found, _ = verify(cli_json)
+    assert code == 0, found
+    code, report = cli_json("timestamp")
+    assert code == 0 and report["stamped"] == 2
