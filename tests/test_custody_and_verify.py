@@ -10,13 +10,18 @@ import json
 import os
 import sqlite3
 import stat
+import threading
 from pathlib import Path
 
 import pytest
 
+from archiver.audit.archive import audit_archive
+from archiver.config import load_config
 from archiver.timestamps.authorities import Authority
 from archiver.timestamps.tokens import request_token
+from store import Archive
 from store.catalog import Catalog
+from store.custody import log_failed_attempt
 from store.manifest import capture_manifest
 from tests.media import write_jpeg
 from tests.tsa import LocalTSA, tsa_config
@@ -324,3 +329,47 @@ def test_captures_made_before_the_custody_log_are_adopted_once(archived, cli_jso
     assert code == 0, found
     code, report = cli_json("timestamp")
     assert code == 0 and report["stamped"] == 2
+
+
+def test_audit_waits_for_a_writer_between_blob_and_row(archived, archive_dir):
+    """A writer has put a blob but not yet committed its row: the audit must not see half of it."""
+    writer, auditor = Archive(archive_dir), Archive(archive_dir)
+    found: list = []
+    with writer.write_lock():
+        blob = writer.blobs.put_bytes(b"what the server answered")
+        audit = threading.Thread(
+            target=lambda: found.extend(audit_archive(auditor, load_config(archive_dir)))
+        )
+        audit.start()
+        audit.join(timeout=1.0)
+        assert audit.is_alive()  # waiting for the writer to commit
+        with writer.catalog.transaction():
+            writer.catalog.insert(
+                "blobs",
+                {
+                    "sha256": blob.sha256,
+                    "size": blob.size,
+                    "mime": "application/warc",
+                    "kind": "data",
+                    "first_stored_at": "2026-01-01T00:00:00Z",
+                },
+            )
+            writer.catalog.insert(
+                "failed_attempts",
+                {
+                    "id": "attempt-1",
+                    "url": "http://example.invalid/",
+                    "started_at": "2026-01-01T00:00:00Z",
+                    "ended_at": "2026-01-01T00:00:01Z",
+                    "error_kind": "fetch",
+                    "error": "gone",
+                    "operator": "test",
+                    "tool_versions": "{}",
+                    "warc_sha256": blob.sha256,
+                },
+            )
+            log_failed_attempt(writer.catalog, "attempt-1")
+    audit.join()
+    writer.close()
+    auditor.close()
+    assert found == []

@@ -23,12 +23,13 @@ def audit_archive(
     archive: Archive, config: dict[str, Any], done: Callable[[int], None] | None = None
 ) -> list[Finding]:
     catalog = archive.catalog
-    rows = catalog.rows("SELECT * FROM custody_events ORDER BY seq")
-    logged = events(catalog)
-    findings = check_blobs(archive, done)
-    findings += check_captures(catalog, logged)
-    findings += check_timestamps(catalog, logged, authorities(config))
-    findings += check_custody(rows, checkpoints(catalog), _public_key(archive))
+    with archive.snapshot() as on_disk:  # other processes may go on capturing meanwhile
+        rows = catalog.rows("SELECT * FROM custody_events ORDER BY seq")
+        logged = events(catalog)
+        findings = check_blobs(archive, on_disk, done)
+        findings += check_captures(catalog, logged)
+        findings += check_timestamps(catalog, logged, authorities(config))
+        findings += check_custody(rows, checkpoints(catalog), _public_key(archive))
     return findings
 
 
