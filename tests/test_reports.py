@@ -215,3 +215,43 @@ def test_report_input_errors(cli, tmp_path):
     binary.write_bytes(b"\x00\x01" * 100)
     code, _, err = cli("report", str(binary))
     assert code == 2 and "binary file" in err
+
+
+def test_sources_list_add_and_a_report_that_names_the_added_source(tmp_path, cli, cli_json):
+    code, shipped = cli_json("sources", "list")
+    assert code == 0
+    assert {s["name"] for s in shipped} >= {"Clement Molin", "Thomas van Linge", "War Translated", "Osetin"}
+    assert all(s["origin"] == "shipped" for s in shipped)
+    osetin = next(s for s in shipped if s["name"] == "Osetin")
+    assert osetin["handle"] is None and "unknown" in osetin["notes"]
+
+    notes = "confirmed from a forwarded post"
+    add = [
+        "sources",
+        "add",
+        "Osetin",
+        "--platform",
+        "telegram",
+        "--handle",
+        "@osetin_demo",
+        "--alias",
+        "Osetin channel",
+    ]
+    code, added = cli_json(*add, "--notes", notes)
+    assert code == 0 and added["replaces_shipped"] is True and added["url"] == "https://t.me/osetin_demo"
+    code, listed = cli_json("sources", "list")
+    assert next(s for s in listed if s["name"] == "Osetin")["origin"] == "archive"
+    assert len(listed) == len(shipped)
+
+    report = tmp_path / "note.txt"
+    report.write_text("The Osetin channel posted again overnight.\n", encoding="utf-8")
+    code, result = cli_json("report", str(report))
+    assert code == 0
+    [target] = result["targets"]
+    assert (target["source"], target["url"]) == ("Osetin", "https://t.me/osetin_demo")
+    assert target["sentence"] == "The Osetin channel posted again overnight."
+
+    assert cli("sources", "add", "Osetin", "--platform", "telegram")[0] == 2  # already in this archive
+    code, _, err = cli("sources", "add", "Bad", "--platform", "x", "--url", "https://t.me/somewhere")
+    assert code == 2 and "is not an address on x" in err
+    assert cli("sources", "add", "Bad", "--platform", "myspace")[0] == 2

@@ -81,7 +81,7 @@ def make_source(
         except ValueError as exc:
             raise UsageError(f"source {name!r}: {exc}") from exc
         if platform != "web" and platform_of(url) not in (platform, "web"):
-            raise UsageError(f"source {name!r}: {url} is not a {platform} address")
+            raise UsageError(f"source {name!r}: {url} is not an address on {platform}")
     elif handle:
         url = profile_url(platform, handle)
     return Source(name, platform, list(aliases or []), handle, url, notes.strip())
