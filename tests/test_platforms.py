@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from archiver.config import load_config
 from archiver.demo.server import Route
+from archiver.sources.registry import make_source
+from archiver.sources.sync import list_posts
 from tests.replay import configure, start_replay
 
 TG = "https://t.me/fixture_channel"
@@ -254,3 +257,13 @@ def test_x_video_falls_back_to_the_widget_mp4_when_the_api_refuses(archive_dir, 
     media = [a for a in outcomes[0]["artifacts"] if a["role"] == "media"]
     assert [(a["kind"], a["name"]) for a in media] == [("video", "demoClipA.mp4")]
     assert not any(a["name"].endswith(".info.json") for a in outcomes[0]["artifacts"])
+
+
+def test_youtube_channel_is_listed_through_yt_dlp(replay, archive_dir):
+    channel = make_source("Fixture YT", "youtube", handle="@fixturechannel")
+    listing = list_posts(channel, load_config(archive_dir), since=None, limit=2)
+    assert [p.url for p in listing.posts] == [
+        "https://www.youtube.com/watch?v=fxVideo0003",
+        "https://www.youtube.com/watch?v=fxVideo0002",
+    ]
+    assert [h.url for h in replay.hits] == ["https://www.youtube.com/@fixturechannel/videos"]
