@@ -119,6 +119,20 @@ def test_markdown_links_autolinks_and_images():
     assert found[0].sentence == "The army said so (source)."
 
 
+def test_markdown_reference_links_keep_the_citing_sentence():
+    md = (
+        "The convoy was filmed near Saraqib [on Telegram][tg]. A second angle [appeared][] later.\n\n"
+        "Brackets [like this] are not links.\n\n"
+        "[tg]: https://t.me/s/chan/9?utm_source=copy\n"
+        '[Appeared]: <https://twitter.com/b/status/10?s=46> "the second angle"\n'
+    )
+    found = targets(md, "markdown")
+    assert [(t.url, t.sentence) for t in found] == [
+        ("https://t.me/chan/9", "The convoy was filmed near Saraqib on Telegram."),
+        ("https://x.com/b/status/10", "A second angle appeared later."),
+    ]
+
+
 def test_handles_with_and_without_at_and_platform_from_context():
     text = (
         "The Telegram channel @rybar reposted it. On X, @Some_Analyst disagreed. "
