@@ -123,8 +123,9 @@ def test_sync_of_a_source_without_handle_is_a_usage_error(replay, cli):
 
 
 def test_x_text_photo_video(replay, cli_json):
+    photo_link = "https://twitter.com/i/web/status/1862000000000000202"  # as X e-mails and some apps write it
     code, outcomes = cli_json(
-        "capture", X_TEXT, X_PHOTO, "https://mobile.twitter.com/clement_molin/status/1862000000000000101"
+        "capture", X_TEXT, photo_link, "https://mobile.twitter.com/clement_molin/status/1862000000000000101"
     )
     assert code == 0, outcomes
     text, photo, video = (_show(cli_json, o["capture_id"]) for o in outcomes)
@@ -132,7 +133,7 @@ def test_x_text_photo_video(replay, cli_json):
     assert text["post_text"].startswith("Pro-Russian blogger") and text["post_time"] == "2024-11-30T07:30:00Z"
     assert [a["role"] for a in text["artifacts"]].count("page") == 1
     assert [(m["mime"], m["width"], m["height"]) for m in _media(photo)] == [("image/jpeg", 640, 480)]
-    assert photo["author"] == "Thomas van Linge (demo placeholder)"
+    assert photo["author"] == "Thomas van Linge (demo placeholder)" and photo["final_url"] == X_PHOTO
     clips = _media(video)
     assert len(clips) == 1 and clips[0]["mime"] == "video/mp4" and clips[0]["width"] == 320
     info = [a for a in video["artifacts"] if a["name"].endswith(".info.json")]

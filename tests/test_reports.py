@@ -30,6 +30,7 @@ def by_url(found) -> dict:
         ("https://twitter.com/ThomasVLinge/status/186?s=20&t=AbC", "https://x.com/ThomasVLinge/status/186"),
         ("mobile.twitter.com/a_b/status/186/photo/1", "https://x.com/a_b/status/186"),
         ("https://www.x.com/a/statuses/186/", "https://x.com/a/status/186"),
+        ("https://twitter.com/i/web/status/186?s=20", "https://x.com/i/status/186"),
         ("https://t.me/s/rybar/123?utm_source=share", "https://t.me/rybar/123"),
         ("http://telegram.me/rybar/123?single", "https://t.me/rybar/123?single"),
         ("https://youtu.be/dQw4w9WgXcQ?si=trackme&t=42", "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42"),

@@ -53,7 +53,9 @@ _PLATFORM_HOSTS = {
     "vk.com": "vk",
     "rumble.com": "rumble",
 }
-_X_STATUS = re.compile(r"^/(?P<user>[^/]+)/status(?:es)?/(?P<id>\d+)(?:/(?:photo|video)/\d+|/analytics)?/?$")
+_X_STATUS = re.compile(
+    r"^/(?:i/web|(?P<user>[^/]+))/status(?:es)?/(?P<id>\d+)(?:/(?:photo|video)/\d+|/analytics)?/?$"
+)
 
 
 def platform_of(url: str) -> str:
@@ -95,7 +97,7 @@ def _fold_platform_path(host: str, path: str, query: list[tuple[str, str]]) -> t
     if host == "x.com":
         match = _X_STATUS.match(path)
         if match:
-            return f"/{match['user']}/status/{match['id']}", query
+            return f"/{match['user'] or 'i'}/status/{match['id']}", query
     elif host == "t.me" and path.startswith("/s/"):
         return path[2:], query
     elif host == "youtu.be" and len(path) > 1:
