@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from archiver.errors import CorruptMediaError
+from archiver.hashing import ingest_hook
 from archiver.post import PostFacts
 from archiver.probe import MediaInfo, probe
 from store import Archive
 from store.clock import utc_now
+from store.custody import log_capture
 
 # Roles whose corruption fails the capture; a broken thumbnail does not.
 ESSENTIAL_ROLES = {"media"}
@@ -99,6 +101,8 @@ def ingest(archive: Archive, items: list[IngestItem], *, durable_each: bool = Tr
     importing thousands of small files.
     """
     probed = [item.probed or probe_files(item.files) for item in items]
+    hashed = [ingest_hook.compute(item.files, infos) for item, infos in zip(items, probed, strict=True)]
+    new_hashes = False
     with archive.write_lock():
         for item, infos in zip(items, probed, strict=True):
             item.artifacts = []
@@ -107,8 +111,12 @@ def ingest(archive: Archive, items: list[IngestItem], *, durable_each: bool = Tr
         if not durable_each:
             archive.blobs.sync()
         with archive.catalog.transaction():
-            for item in items:
+            for item, perceptual in zip(items, hashed, strict=True):
                 _write_rows(archive, item)
+                log_capture(archive.catalog, item.record.id)
+                new_hashes |= ingest_hook.store_rows(archive.catalog, item.artifacts, perceptual)
+    if new_hashes:
+        ingest_hook.refresh_indexes(archive)
     return items
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from archiver.errors import ArchiverError
 from store import Archive
+from store.perceptual import perceptual_summary
 from store.queries import capture_detail
 from store.streams import fan_out
 
@@ -75,6 +76,10 @@ def write_capture(archive: Archive, capture_id: str, bag: Path) -> CapturePayloa
             for a in artifacts
         },
     }
+    for a in artifacts:
+        perceptual = perceptual_summary(archive.catalog, a["sha256"])
+        if perceptual is not None:
+            hashes["files"][a["path"]]["perceptual"] = perceptual
     add_json(payload, bag, "metadata.json", metadata)
     add_json(payload, bag, "hashes.json", hashes)
     return payload

@@ -1,0 +1,71 @@
+"""`archiver lookup FILE|SHA256|PDQHEX`"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from archiver.cliutil import archive_option, friendly_errors, json_option, open_archive, print_json
+from archiver.config import load_config
+from archiver.hashing.lookup import lookup
+from archiver.hashing.query import read_query
+
+
+@click.command("lookup")
+@click.argument("target", metavar="FILE|SHA256|PDQHEX")
+@click.option(
+    "--max-distance",
+    type=click.IntRange(0, 128),
+    metavar="N",
+    help="PDQ bits a near match may differ by (default from config: 31).",
+)
+@archive_option
+@json_option
+@friendly_errors
+def lookup_command(target: str, max_distance: int | None, archive_dir: str | None, as_json: bool) -> None:
+    """Have we archived this picture or clip, and where did it appear first?
+
+    Give a file (image or video), the SHA-256 of a stored file, or a PDQ hash as 64 hex
+    digits (prefix with sha256: or pdq: when it could be either). Exact copies come
+    first, then near copies: re-encoded, resized, recoloured, mirrored or letterboxed
+    pictures, and trimmed or re-encoded footage with the time range it matches.
+
+    Exit status: 0 when anything matched, 1 when nothing did, 2 on unreadable input.
+
+    \b
+    Example:
+      archiver lookup ~/Downloads/clip-from-telegram.mp4 --json
+    """
+    with open_archive(archive_dir, recover=False) as archive:
+        settings = load_config(archive.root)["hashing"]
+        query = read_query(target, archive.catalog)
+        radius = settings["max_distance"] if max_distance is None else max_distance
+        result = lookup(
+            archive.root, archive.catalog, query, radius=radius, min_quality=settings["min_quality"]
+        )
+    if as_json:
+        print_json(result)
+    else:
+        _print(result)
+    sys.exit(0 if result["matches"] else 1)
+
+
+def _print(result: dict[str, Any]) -> None:
+    query = result["query"]
+    click.echo(f"query: {query['kind']} {query.get('sha256') or query.get('pdq')}")
+    if not result["matches"]:
+        click.echo("no match in the archive")
+        return
+    for m in result["matches"]:
+        where = m["url"] or m["title"] or ""
+        when = m["post_time"] or m["captured_at"]
+        first = "  FIRST SEEN" if m["first_seen"] else ""
+        span = ""
+        if m.get("time_range"):
+            span = f"  at {m['time_range']['start']:.1f}-{m['time_range']['end']:.1f}s"
+        click.echo(
+            f"{m['match']:<5} d={m['distance']:<3} score {m['score']:.2f}  {m['capture_id']}  "
+            f"{m['platform'] or ''} {m['author'] or ''}  {when[:19]}  {where}{span}{first}"
+        )

@@ -1,0 +1,121 @@
+"""`archiver dupes`: the archive's pictures and videos grouped into near-duplicate clusters.
+
+Every stored picture is searched against the picture index (all eight variants, so
+mirrored copies join), every stored video against the frame index with the same
+time-offset rule as a lookup; matches are joined transitively (union-find). A cluster is
+reported when its files appeared in at least two captures, with the earliest appearance
+and every platform and account that posted it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from archiver.hashing.lookup import appeared_at, mark_first_seen
+from archiver.hashing.match import Matcher
+from archiver.hashing.video import FrameHash
+from store.catalog import Catalog
+from store.perceptual import appearances, frame_hashes_of
+
+BATCH = 256  # pictures searched per index call
+
+
+def find_clusters(matcher: Matcher) -> list[dict[str, Any]]:
+    catalog = matcher.catalog
+    parent: dict[str, str] = {}
+    for a, b in [*_image_pairs(matcher), *_video_pairs(matcher)]:
+        _union(parent, a, b)
+    hashed = [
+        r["sha256"] for r in catalog.rows("SELECT sha256 FROM perceptual_hash_status WHERE status = 'hashed'")
+    ]
+    groups: dict[str, list[str]] = defaultdict(list)
+    for sha in hashed:
+        groups[_find(parent, sha)].append(sha)
+    clusters = [_describe(catalog, shas) for shas in groups.values()]
+    clusters = [c for c in clusters if c is not None]
+    clusters.sort(key=lambda c: (-c["capture_count"], c["first_seen"]["captured_at"]))
+    for number, cluster in enumerate(clusters, 1):
+        cluster["cluster"] = number
+    return clusters
+
+
+def _image_pairs(matcher: Matcher) -> list[tuple[str, str]]:
+    rows = matcher.catalog.db.execute(
+        "SELECT sha256, pdq FROM image_hashes WHERE quality >= ? ORDER BY id", [matcher.min_quality]
+    ).fetchall()
+    pairs = []
+    for start in range(0, len(rows), BATCH):
+        block = rows[start : start + BATCH]
+        for q, match in matcher.images_near([bytes(r[1]) for r in block]):
+            if match != block[q][0]:
+                pairs.append((block[q][0], match))
+    return pairs
+
+
+def _video_pairs(matcher: Matcher) -> list[tuple[str, str]]:
+    videos = matcher.catalog.rows("SELECT DISTINCT sha256 FROM video_frame_hashes")
+    pairs = []
+    for row in videos:
+        frames = [
+            FrameHash(t, code, quality)
+            for t, code, quality in frame_hashes_of(matcher.catalog, row["sha256"])
+        ]
+        pairs += [
+            (row["sha256"], m.sha256) for m in matcher.similar_videos(frames) if m.sha256 != row["sha256"]
+        ]
+    return pairs
+
+
+def _describe(catalog: Catalog, shas: list[str]) -> dict[str, Any] | None:
+    seen = appearances(catalog, shas)
+    if len({r["capture_id"] for r in seen}) < 2:
+        return None
+    first = dict(mark_first_seen(seen) or {})
+    first.pop("first_seen", None)
+    items: dict[str, dict[str, Any]] = {}
+    for row in sorted(seen, key=appeared_at):
+        item = items.setdefault(row["sha256"], {"sha256": row["sha256"], "kind": row["kind"], "captures": []})
+        item["captures"].append(
+            {
+                k: row[k]
+                for k in (
+                    "capture_id",
+                    "role",
+                    "url",
+                    "platform",
+                    "author",
+                    "handle",
+                    "captured_at",
+                    "post_time",
+                )
+            }
+        )
+    return {
+        "cluster": 0,
+        "capture_count": len({r["capture_id"] for r in seen}),
+        "first_seen": first,
+        "platforms": sorted({r["platform"] for r in seen if r["platform"]}),
+        "accounts": sorted({_account(r) for r in seen if r["author"] or r["handle"]}),
+        "items": list(items.values()),
+    }
+
+
+def _account(row: dict[str, Any]) -> str:
+    who = row["handle"] or row["author"]
+    return f"{row['platform']}:{who}" if row["platform"] else who
+
+
+def _find(parent: dict[str, str], x: str) -> str:
+    root = x
+    while parent.get(root, root) != root:
+        root = parent[root]
+    while parent.get(x, x) != root:
+        parent[x], x = root, parent[x]
+    return root
+
+
+def _union(parent: dict[str, str], a: str, b: str) -> None:
+    ra, rb = _find(parent, a), _find(parent, b)
+    if ra != rb:
+        parent[max(ra, rb)] = min(ra, rb)
