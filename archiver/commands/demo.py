@@ -9,7 +9,7 @@ import click
 
 from archiver.cliutil import archive_option, friendly_errors, json_option, open_archive, print_json
 from archiver.config import load_config
-from archiver.demo.media import write_clip
+from archiver.demo.media import reupload
 from archiver.demo.server import ReplayServer, load_recording
 from archiver.reports.intake import capture_targets, read_report
 
@@ -57,7 +57,10 @@ def demo_command(archive_dir: str | None, as_json: bool) -> None:
             {"step": "report", "report_id": report.id, "targets": len(report.targets)},
             {"step": "capture", "captures": captures},
         ]
-        query_clip = write_clip(media_dir / "query-clip.mp4", 11, seconds=2.0, size=(240, 180))
+        # the clip the HTS-affiliated channel posted, as it might resurface elsewhere: cut and shrunk
+        query_clip = reupload(
+            media_dir / "clip-a.mp4", media_dir / "reupload.mp4", start=0.5, seconds=2.5, size=(240, 180)
+        )
         bundle = archive.root / "demo-bundles" / report.id
         bundle.parent.mkdir(exist_ok=True)
         kept = [c["capture_id"] for c in captures if c["status"] == "ok"]

@@ -7,7 +7,6 @@ re-encoding) and the separate originals are kept as well (``keepvideo``).
 
 from __future__ import annotations
 
-import gc
 import socket
 from datetime import UTC, datetime
 from pathlib import Path
@@ -70,18 +69,12 @@ class YtDlpFetcher:
 
     def fetch(self, url: str, workdir: Path, ctx: FetchContext) -> FetchResult | None:
         logger = _CollectingLogger()
-        try:
-            with yt_dlp.YoutubeDL(self._options(workdir, ctx, logger)) as ydl:
-                try:
-                    info = ydl.extract_info(url, download=True)
-                except DownloadError as exc:
-                    return _no_media_or_raise(url, exc)
-                info = ydl.sanitize_info(info)
-        finally:
-            # yt-dlp drops, unclosed, a download it stops at max_filesize. warcio's recorder is shared
-            # by every connection of the capture, so that response must be closed (and recorded) now,
-            # not when the garbage collector happens to reach it in the middle of a later request.
-            gc.collect()
+        with yt_dlp.YoutubeDL(self._options(workdir, ctx, logger)) as ydl:
+            try:
+                info = ydl.extract_info(url, download=True)
+            except DownloadError as exc:
+                return _no_media_or_raise(url, exc)
+            info = ydl.sanitize_info(info)
         files = _collect_files(workdir)
         if not any(f.role == "media" and _is_media(f.path) for f in files):
             size = info.get("filesize") or info.get("filesize_approx")
