@@ -98,8 +98,10 @@ def test_html_anchors_relative_links_and_skipped_scripts():
     html = """<html><head><title>Day one</title><base href="https://news.example.org/2024/">
       <script>var u = "https://t.me/never/1";</script></head><body>
       <p>A clip was <a href="https://t.me/s/chan/7?utm_source=x">posted on Telegram</a> early on.</p>
+      <nav><a href="/about">About us</a></nav>
       <p>See <a href="11/30/follow-up.html">our follow-up</a>
          and <a href="mailto:desk@example.org">mail us</a>.</p>
+      <footer><a href="https://facebook.com/examplenews">Follow us</a></footer>
       </body></html>"""
     found = targets(html, "html")
     assert [t.url for t in found] == [
@@ -217,7 +219,7 @@ def test_report_from_a_url_is_captured_then_read(tmp_path, archive_dir, cli_json
     urls = [t["url"] for t in report["targets"]]
     assert "https://t.me/fixture_channel/125" in urls
     assert "https://x.com/wartranslated/status/1861000000000000301" in urls
-    assert "https://news.example.org/" in urls  # the nav link, resolved against the page's address
+    assert "https://news.example.org/" not in urls  # the site's menu is not part of the report
     handle = next(t for t in report["targets"] if t["source"] == "War Translated")
     assert handle["url"] == "https://x.com/wartranslated"
     code, page = cli_json("show", report["capture_id"])

@@ -20,7 +20,9 @@ _BLOCK_TAGS = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
     "article", "blockquote", "header", "footer", "figure", "figcaption", "pre", "hr", "dd", "dt", "title",
 }  # fmt: skip
-_SKIPPED_TAGS = {"script", "style", "noscript", "template", "svg", "iframe"}
+# Not read: code, and a saved page's chrome (menus, sidebars, footers, forms), whose links are the
+# site's own navigation rather than what the report cites.
+_SKIPPED_TAGS = {"script", "style", "noscript", "template", "svg", "iframe", "nav", "aside", "footer", "form"}
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.IGNORECASE)
 _MD_LINK = re.compile(
     r"(?P<image>!?)\[(?P<label>[^\]\n]*)\]"
@@ -159,7 +161,7 @@ class _TextAndLinks(HTMLParser):
             self.base = values["href"]
         elif tag == "link" and "canonical" in (values.get("rel") or "").lower().split():
             self.canonical = values.get("href")
-        elif tag == "a":
+        elif tag == "a" and not self.skipping:
             self.open_links.append((self.length, values.get("href")))
         if tag in _BLOCK_TAGS:
             self._emit("\n\n")
@@ -169,7 +171,7 @@ class _TextAndLinks(HTMLParser):
             self.skipping = max(0, self.skipping - 1)
         elif tag == "title":
             self.in_title = False
-        elif tag == "a" and self.open_links:
+        elif tag == "a" and self.open_links and not self.skipping:
             start, href = self.open_links.pop()
             if href:
                 self.links.append(Link(start, self.length, href.strip()))
