@@ -33,6 +33,9 @@ def by_url(found) -> dict:
         ("https://twitter.com/i/web/status/186?s=20", "https://x.com/i/status/186"),
         ("https://t.me/s/rybar/123?utm_source=share", "https://t.me/rybar/123"),
         ("http://telegram.me/rybar/123?single", "https://t.me/rybar/123?single"),
+        ("t.me/rybar", "https://t.me/s/rybar"),  # a channel: its web preview, which lists its posts
+        ("https://t.me/s/rybar/", "https://t.me/s/rybar"),
+        ("https://t.me/+AbCdEf12", "https://t.me/+AbCdEf12"),
         ("https://youtu.be/dQw4w9WgXcQ?si=trackme&t=42", "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42"),
         ("https://m.youtube.com/watch?v=abc&feature=share&pp=x", "https://www.youtube.com/watch?v=abc"),
         (
@@ -143,7 +146,7 @@ def test_handles_with_and_without_at_and_platform_from_context():
         "The X account osint_guy_2 shared it too."
     )
     found = {t.original: t for t in targets(text)}
-    assert (found["@rybar"].platform, found["@rybar"].url) == ("telegram", "https://t.me/rybar")
+    assert (found["@rybar"].platform, found["@rybar"].url) == ("telegram", "https://t.me/s/rybar")
     assert found["@Some_Analyst"].url == "https://x.com/Some_Analyst"
     assert found["@other_one"].platform == "x"
     assert found["@nobody"].platform is None and found["@nobody"].url is None
@@ -255,7 +258,7 @@ def test_sources_list_add_and_a_report_that_names_the_added_source(tmp_path, cli
         "Osetin channel",
     ]
     code, added = cli_json(*add, "--notes", notes)
-    assert code == 0 and added["replaces_shipped"] is True and added["url"] == "https://t.me/osetin_demo"
+    assert code == 0 and added["replaces_shipped"] is True and added["url"] == "https://t.me/s/osetin_demo"
     code, listed = cli_json("sources", "list")
     assert next(s for s in listed if s["name"] == "Osetin")["origin"] == "archive"
     assert len(listed) == len(shipped)
@@ -265,7 +268,7 @@ def test_sources_list_add_and_a_report_that_names_the_added_source(tmp_path, cli
     code, result = cli_json("report", str(report))
     assert code == 0
     [target] = result["targets"]
-    assert (target["source"], target["url"]) == ("Osetin", "https://t.me/osetin_demo")
+    assert (target["source"], target["url"]) == ("Osetin", "https://t.me/s/osetin_demo")
     assert target["sentence"] == "The Osetin channel posted again overnight."
 
     assert cli("sources", "add", "Osetin", "--platform", "telegram")[0] == 2  # already in this archive

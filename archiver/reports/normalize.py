@@ -53,6 +53,9 @@ _PLATFORM_HOSTS = {
     "vk.com": "vk",
     "rumble.com": "rumble",
 }
+_TG_NAME = re.compile(
+    r"^[A-Za-z][A-Za-z0-9_]{3,31}$"
+)  # public usernames: 5-32 characters, but old ones are 4
 _X_STATUS = re.compile(
     r"^/(?:i/web|(?P<user>[^/]+))/status(?:es)?/(?P<id>\d+)(?:/(?:photo|video)/\d+|/analytics)?/?$"
 )
@@ -98,11 +101,24 @@ def _fold_platform_path(host: str, path: str, query: list[tuple[str, str]]) -> t
         match = _X_STATUS.match(path)
         if match:
             return f"/{match['user'] or 'i'}/status/{match['id']}", query
-    elif host == "t.me" and path.startswith("/s/"):
-        return path[2:], query
+    elif host == "t.me":
+        return _telegram_path(path), query
     elif host == "youtu.be" and len(path) > 1:
         return "/watch", [("v", path.strip("/")), *query]
     return path, query
+
+
+def _telegram_path(path: str) -> str:
+    """A post is t.me/<channel>/<id>; a channel is its web preview t.me/s/<channel>, the page that
+    lists its posts (t.me/<channel> only shows a join card)."""
+    segments = [s for s in path.split("/") if s]
+    if segments[:1] == ["s"]:
+        segments = segments[1:]
+    if len(segments) == 1 and _TG_NAME.match(segments[0]):
+        return f"/s/{segments[0]}"
+    if len(segments) == 2 and _TG_NAME.match(segments[0]) and segments[1].isdigit():
+        return f"/{segments[0]}/{segments[1]}"
+    return path
 
 
 def _encode(query: list[tuple[str, str]]) -> str:

@@ -21,7 +21,7 @@ ARCHIVE_FILE_NAME = "sources.toml"
 PLATFORMS = ("telegram", "x", "youtube", "tiktok", "instagram", "facebook", "vk", "rumble", "web")
 _HANDLE = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 _PROFILE_URLS = {
-    "telegram": "https://t.me/{}",
+    "telegram": "https://t.me/s/{}",  # the web preview, which lists the channel's posts
     "x": "https://x.com/{}",
     "youtube": "https://www.youtube.com/@{}",
     "tiktok": "https://www.tiktok.com/@{}",
