@@ -34,4 +34,5 @@ def test_demo_runs_offline_end_to_end(tmp_path: Path):
     bundle = Path(export["bundle"])
     assert (bundle / "bagit.txt").is_file() and (bundle / "index.html").is_file()
     assert check_bag(bundle) == []
+    assert steps["verify"]["exit_code"] == 0 and "everything holds" in steps["verify"]["output"]
     assert elapsed < 60

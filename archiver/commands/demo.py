@@ -23,14 +23,15 @@ SEED_REPORT = Path(__file__).resolve().parent.parent.parent / "seeds" / "aleppo-
 @json_option
 @friendly_errors
 def demo_command(archive_dir: str | None, as_json: bool) -> None:
-    """Run report -> captures -> lookup -> export offline, against a local replay server.
+    """Run report -> captures -> lookup -> export -> verify offline, against a local replay server.
 
     A server on 127.0.0.1 answers every request with recorded Telegram and X
     responses and real, freshly encoded media; the sample report in seeds/ is read,
     its posts are captured through the real adapters and yt-dlp, a re-encoded clip
     is looked up (when this build has `archiver lookup`), and this run's captures
-    are exported as a bundle. Nothing goes to the network. The archive defaults to
-    ./demo-archive, never your working archive. Exit status 1 if any step failed.
+    are exported as a bundle, which is then checked as a recipient would. Nothing
+    goes to the network. The archive defaults to ./demo-archive, never your working
+    archive. Exit status 1 if any step failed.
 
     \b
     Example:
@@ -82,7 +83,7 @@ def demo_command(archive_dir: str | None, as_json: bool) -> None:
 def _optional_commands(
     root: Path, clip: Path, capture_ids: list[str], bundle: Path, as_json: bool
 ) -> list[dict]:
-    """Lookup and export, through the CLI itself, when those commands are installed."""
+    """Lookup, export and the bundle's offline check, through the CLI itself, when installed."""
     from click.testing import CliRunner
 
     from archiver.cli import main
@@ -95,6 +96,7 @@ def _optional_commands(
             ["export", *capture_ids, "--output", str(bundle), "--archive", str(root)],
             f"export <the {len(capture_ids)} capture ids> --output {bundle}",
         ),
+        ("verify", ["verify", str(bundle)], f"verify {bundle}"),
     ]
     for name, args, shown in plans:
         if name not in main.commands:
