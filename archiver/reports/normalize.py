@@ -53,9 +53,8 @@ _PLATFORM_HOSTS = {
     "vk.com": "vk",
     "rumble.com": "rumble",
 }
-_TG_NAME = re.compile(
-    r"^[A-Za-z][A-Za-z0-9_]{3,31}$"
-)  # public usernames: 5-32 characters, but old ones are 4
+# A public Telegram username: 5 to 32 characters today, 4 for some old ones.
+_TG_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
 _X_STATUS = re.compile(
     r"^/(?:i/web|(?P<user>[^/]+))/status(?:es)?/(?P<id>\d+)(?:/(?:photo|video)/\d+|/analytics)?/?$"
 )
