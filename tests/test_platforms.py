@@ -268,3 +268,13 @@ def test_youtube_channel_is_listed_through_yt_dlp(replay, archive_dir):
         "https://www.youtube.com/watch?v=fxVideo0002",
     ]
     assert [h.url for h in replay.hits] == ["https://www.youtube.com/@fixturechannel/videos"]
+
+
+def test_expired_cookies_are_named_in_the_login_message(archive_dir, media_dir, tmp_path, cli):
+    stale = tmp_path / "stale-cookies.txt"
+    stale.write_text("# Netscape HTTP Cookie File\n.x.com\tTRUE\t/\tTRUE\t2147483647\tguest_id\tv1\n")
+    with start_replay(media_dir) as server:
+        configure(archive_dir, server, cookies_file=stale)
+        code, _, err = cli("sources", "sync", "War Translated")
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert f"the cookies in {stale} did not open a logged-in session" in err

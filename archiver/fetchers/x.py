@@ -112,7 +112,7 @@ class XFetcher:
         if post.get("__typename") == "TweetTombstone":
             reason = ((post.get("tombstone") or {}).get("text") or {}).get("text", "")
             if any(hint in reason.lower() for hint in _LOGIN_HINTS):
-                raise LoginRequiredError("X", url, reason)
+                raise LoginRequiredError("X", url, reason, cookies_file=ctx.cookies_file)
             raise FetchError(f"X shows no post at {url}: {reason or 'unavailable'}")
         return post
 
