@@ -26,9 +26,13 @@ def test_demo_runs_offline_end_to_end(tmp_path: Path):
     assert platforms == ["telegram"] * 3 + ["web"] * 4 + ["x"] * 3  # posts, plus profile and news pages
     assert any(a["kind"] == "video" for c in captures for a in c["artifacts"])
 
+    lookup = steps["lookup"]  # a cut, shrunk re-encode of the channel's clip is found again
+    assert lookup["exit_code"] == 0 and "https://t.me/demo_hts_channel/4101" in lookup["output"]
+
     export = steps["export"]
     assert export["exit_code"] == 0
     bundle = Path(export["bundle"])
     assert (bundle / "bagit.txt").is_file() and (bundle / "index.html").is_file()
     assert check_bag(bundle) == []
+    assert steps["verify"]["exit_code"] == 0 and "everything holds" in steps["verify"]["output"]
     assert elapsed < 60

@@ -44,3 +44,10 @@ def test_live_youtube_video(cli_json):
     assert code == 0, outcomes
     media = [a for a in outcomes[0]["artifacts"] if a["role"] == "media"]
     assert media and any(a["kind"] == "video" for a in media)
+
+
+def test_live_telegram_channel_page(cli_json):
+    code, outcomes = cli_json("capture", f"https://t.me/s/{TELEGRAM_CHANNEL}")
+    assert code == 0, outcomes
+    pages = [a for a in outcomes[0]["artifacts"] if a["role"] == "page"]
+    assert pages and outcomes[0]["final_url"].startswith(f"https://t.me/s/{TELEGRAM_CHANNEL}")

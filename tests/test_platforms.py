@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from archiver.config import load_config
 from archiver.demo.server import Route
+from archiver.sources.registry import make_source
+from archiver.sources.sync import list_posts
 from tests.replay import configure, start_replay
 
 TG = "https://t.me/fixture_channel"
@@ -120,8 +123,9 @@ def test_sync_of_a_source_without_handle_is_a_usage_error(replay, cli):
 
 
 def test_x_text_photo_video(replay, cli_json):
+    photo_link = "https://twitter.com/i/web/status/1862000000000000202"  # as X e-mails and some apps write it
     code, outcomes = cli_json(
-        "capture", X_TEXT, X_PHOTO, "https://mobile.twitter.com/clement_molin/status/1862000000000000101"
+        "capture", X_TEXT, photo_link, "https://mobile.twitter.com/clement_molin/status/1862000000000000101"
     )
     assert code == 0, outcomes
     text, photo, video = (_show(cli_json, o["capture_id"]) for o in outcomes)
@@ -129,7 +133,7 @@ def test_x_text_photo_video(replay, cli_json):
     assert text["post_text"].startswith("Pro-Russian blogger") and text["post_time"] == "2024-11-30T07:30:00Z"
     assert [a["role"] for a in text["artifacts"]].count("page") == 1
     assert [(m["mime"], m["width"], m["height"]) for m in _media(photo)] == [("image/jpeg", 640, 480)]
-    assert photo["author"] == "Thomas van Linge (demo placeholder)"
+    assert photo["author"] == "Thomas van Linge (demo placeholder)" and photo["final_url"] == X_PHOTO
     clips = _media(video)
     assert len(clips) == 1 and clips[0]["mime"] == "video/mp4" and clips[0]["width"] == 320
     info = [a for a in video["artifacts"] if a["name"].endswith(".info.json")]
@@ -146,13 +150,18 @@ def test_x_login_wall_is_one_sentence_and_a_failed_attempt(replay, cli, cli_json
     assert rows[0]["status"] == "failed" and rows[0]["error_kind"] == "login-required"
 
 
-def test_x_429_with_retry_after_then_success(archive_dir, media_dir, cli_json):
+@pytest.mark.parametrize(
+    ("status", "retry_after", "least_wait"),
+    [(429, "1", 1.0), (503, None, 0.2)],  # the server's Retry-After, else the configured backoff
+)
+def test_x_refusal_then_success(archive_dir, media_dir, cli_json, status, retry_after, least_wait):
+    headers = {"Content-Type": "application/json"} | ({"Retry-After": retry_after} if retry_after else {})
     refusal = Route(
         host="cdn.syndication.twimg.com",
         path="/tweet-result",
         query={"id": "1862000000000000303"},
-        status=429,
-        headers={"Retry-After": "1", "Content-Type": "application/json"},
+        status=status,
+        headers=headers,
         body=b'{"errors":[{"code":88,"message":"Rate limit exceeded"}]}',
         once=True,
     )
@@ -163,8 +172,8 @@ def test_x_429_with_retry_after_then_success(archive_dir, media_dir, cli_json):
         elapsed = time.monotonic() - started
     assert code == 0 and outcomes[0]["status"] == "ok"
     statuses = [h.status for h in server.hits if "tweet-result" in h.url]
-    assert statuses == [429, 200]
-    assert elapsed >= 1.0  # waited as long as Retry-After asked, not the 0.2 s configured backoff
+    assert statuses == [status, 200]
+    assert elapsed >= least_wait
 
 
 def _cookies_file(path: Path) -> Path:
@@ -249,3 +258,23 @@ def test_x_video_falls_back_to_the_widget_mp4_when_the_api_refuses(archive_dir, 
     media = [a for a in outcomes[0]["artifacts"] if a["role"] == "media"]
     assert [(a["kind"], a["name"]) for a in media] == [("video", "demoClipA.mp4")]
     assert not any(a["name"].endswith(".info.json") for a in outcomes[0]["artifacts"])
+
+
+def test_youtube_channel_is_listed_through_yt_dlp(replay, archive_dir):
+    channel = make_source("Fixture YT", "youtube", handle="@fixturechannel")
+    listing = list_posts(channel, load_config(archive_dir), since=None, limit=2)
+    assert [p.url for p in listing.posts] == [
+        "https://www.youtube.com/watch?v=fxVideo0003",
+        "https://www.youtube.com/watch?v=fxVideo0002",
+    ]
+    assert [h.url for h in replay.hits] == ["https://www.youtube.com/@fixturechannel/videos"]
+
+
+def test_expired_cookies_are_named_in_the_login_message(archive_dir, media_dir, tmp_path, cli):
+    stale = tmp_path / "stale-cookies.txt"
+    stale.write_text("# Netscape HTTP Cookie File\n.x.com\tTRUE\t/\tTRUE\t2147483647\tguest_id\tv1\n")
+    with start_replay(media_dir) as server:
+        configure(archive_dir, server, cookies_file=stale)
+        code, _, err = cli("sources", "sync", "War Translated")
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert f"the cookies in {stale} did not open a logged-in session" in err

@@ -30,8 +30,12 @@ def by_url(found) -> dict:
         ("https://twitter.com/ThomasVLinge/status/186?s=20&t=AbC", "https://x.com/ThomasVLinge/status/186"),
         ("mobile.twitter.com/a_b/status/186/photo/1", "https://x.com/a_b/status/186"),
         ("https://www.x.com/a/statuses/186/", "https://x.com/a/status/186"),
+        ("https://twitter.com/i/web/status/186?s=20", "https://x.com/i/status/186"),
         ("https://t.me/s/rybar/123?utm_source=share", "https://t.me/rybar/123"),
         ("http://telegram.me/rybar/123?single", "https://t.me/rybar/123?single"),
+        ("t.me/rybar", "https://t.me/s/rybar"),  # a channel: its web preview, which lists its posts
+        ("https://t.me/s/rybar/", "https://t.me/s/rybar"),
+        ("https://t.me/+AbCdEf12", "https://t.me/+AbCdEf12"),
         ("https://youtu.be/dQw4w9WgXcQ?si=trackme&t=42", "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42"),
         ("https://m.youtube.com/watch?v=abc&feature=share&pp=x", "https://www.youtube.com/watch?v=abc"),
         (
@@ -97,8 +101,10 @@ def test_html_anchors_relative_links_and_skipped_scripts():
     html = """<html><head><title>Day one</title><base href="https://news.example.org/2024/">
       <script>var u = "https://t.me/never/1";</script></head><body>
       <p>A clip was <a href="https://t.me/s/chan/7?utm_source=x">posted on Telegram</a> early on.</p>
+      <nav><a href="/about">About us</a></nav>
       <p>See <a href="11/30/follow-up.html">our follow-up</a>
          and <a href="mailto:desk@example.org">mail us</a>.</p>
+      <footer><a href="https://facebook.com/examplenews">Follow us</a></footer>
       </body></html>"""
     found = targets(html, "html")
     assert [t.url for t in found] == [
@@ -119,6 +125,20 @@ def test_markdown_links_autolinks_and_images():
     assert found[0].sentence == "The army said so (source)."
 
 
+def test_markdown_reference_links_keep_the_citing_sentence():
+    md = (
+        "The convoy was filmed near Saraqib [on Telegram][tg]. A second angle [appeared][] later.\n\n"
+        "Brackets [like this] are not links.\n\n"
+        "[tg]: https://t.me/s/chan/9?utm_source=copy\n"
+        '[Appeared]: <https://twitter.com/b/status/10?s=46> "the second angle"\n'
+    )
+    found = targets(md, "markdown")
+    assert [(t.url, t.sentence) for t in found] == [
+        ("https://t.me/chan/9", "The convoy was filmed near Saraqib on Telegram."),
+        ("https://x.com/b/status/10", "A second angle appeared later."),
+    ]
+
+
 def test_handles_with_and_without_at_and_platform_from_context():
     text = (
         "The Telegram channel @rybar reposted it. On X, @Some_Analyst disagreed. "
@@ -126,7 +146,7 @@ def test_handles_with_and_without_at_and_platform_from_context():
         "The X account osint_guy_2 shared it too."
     )
     found = {t.original: t for t in targets(text)}
-    assert (found["@rybar"].platform, found["@rybar"].url) == ("telegram", "https://t.me/rybar")
+    assert (found["@rybar"].platform, found["@rybar"].url) == ("telegram", "https://t.me/s/rybar")
     assert found["@Some_Analyst"].url == "https://x.com/Some_Analyst"
     assert found["@other_one"].platform == "x"
     assert found["@nobody"].platform is None and found["@nobody"].url is None
@@ -202,7 +222,7 @@ def test_report_from_a_url_is_captured_then_read(tmp_path, archive_dir, cli_json
     urls = [t["url"] for t in report["targets"]]
     assert "https://t.me/fixture_channel/125" in urls
     assert "https://x.com/wartranslated/status/1861000000000000301" in urls
-    assert "https://news.example.org/" in urls  # the nav link, resolved against the page's address
+    assert "https://news.example.org/" not in urls  # the site's menu is not part of the report
     handle = next(t for t in report["targets"] if t["source"] == "War Translated")
     assert handle["url"] == "https://x.com/wartranslated"
     code, page = cli_json("show", report["capture_id"])
@@ -215,3 +235,43 @@ def test_report_input_errors(cli, tmp_path):
     binary.write_bytes(b"\x00\x01" * 100)
     code, _, err = cli("report", str(binary))
     assert code == 2 and "binary file" in err
+
+
+def test_sources_list_add_and_a_report_that_names_the_added_source(tmp_path, cli, cli_json):
+    code, shipped = cli_json("sources", "list")
+    assert code == 0
+    assert {s["name"] for s in shipped} >= {"Clement Molin", "Thomas van Linge", "War Translated", "Osetin"}
+    assert all(s["origin"] == "shipped" for s in shipped)
+    osetin = next(s for s in shipped if s["name"] == "Osetin")
+    assert osetin["handle"] is None and "unknown" in osetin["notes"]
+
+    notes = "confirmed from a forwarded post"
+    add = [
+        "sources",
+        "add",
+        "Osetin",
+        "--platform",
+        "telegram",
+        "--handle",
+        "@osetin_demo",
+        "--alias",
+        "Osetin channel",
+    ]
+    code, added = cli_json(*add, "--notes", notes)
+    assert code == 0 and added["replaces_shipped"] is True and added["url"] == "https://t.me/s/osetin_demo"
+    code, listed = cli_json("sources", "list")
+    assert next(s for s in listed if s["name"] == "Osetin")["origin"] == "archive"
+    assert len(listed) == len(shipped)
+
+    report = tmp_path / "note.txt"
+    report.write_text("The Osetin channel posted again overnight.\n", encoding="utf-8")
+    code, result = cli_json("report", str(report))
+    assert code == 0
+    [target] = result["targets"]
+    assert (target["source"], target["url"]) == ("Osetin", "https://t.me/s/osetin_demo")
+    assert target["sentence"] == "The Osetin channel posted again overnight."
+
+    assert cli("sources", "add", "Osetin", "--platform", "telegram")[0] == 2  # already in this archive
+    code, _, err = cli("sources", "add", "Bad", "--platform", "x", "--url", "https://t.me/somewhere")
+    assert code == 2 and "is not an address on x" in err
+    assert cli("sources", "add", "Bad", "--platform", "myspace")[0] == 2

@@ -9,7 +9,7 @@ import click
 
 from archiver.cliutil import archive_option, friendly_errors, json_option, open_archive, print_json
 from archiver.config import load_config
-from archiver.demo.media import write_clip
+from archiver.demo.media import reupload
 from archiver.demo.server import ReplayServer, load_recording
 from archiver.reports.intake import capture_targets, read_report
 
@@ -23,14 +23,15 @@ SEED_REPORT = Path(__file__).resolve().parent.parent.parent / "seeds" / "aleppo-
 @json_option
 @friendly_errors
 def demo_command(archive_dir: str | None, as_json: bool) -> None:
-    """Run report -> captures -> lookup -> export offline, against a local replay server.
+    """Run report -> captures -> lookup -> export -> verify offline, against a local replay server.
 
     A server on 127.0.0.1 answers every request with recorded Telegram and X
     responses and real, freshly encoded media; the sample report in seeds/ is read,
     its posts are captured through the real adapters and yt-dlp, a re-encoded clip
     is looked up (when this build has `archiver lookup`), and this run's captures
-    are exported as a bundle. Nothing goes to the network. The archive defaults to
-    ./demo-archive, never your working archive. Exit status 1 if any step failed.
+    are exported as a bundle, which is then checked as a recipient would. Nothing
+    goes to the network. The archive defaults to ./demo-archive, never your working
+    archive. Exit status 1 if any step failed.
 
     \b
     Example:
@@ -57,7 +58,10 @@ def demo_command(archive_dir: str | None, as_json: bool) -> None:
             {"step": "report", "report_id": report.id, "targets": len(report.targets)},
             {"step": "capture", "captures": captures},
         ]
-        query_clip = write_clip(media_dir / "query-clip.mp4", 11, seconds=2.0, size=(240, 180))
+        # the clip the HTS-affiliated channel posted, as it might resurface elsewhere: cut and shrunk
+        query_clip = reupload(
+            media_dir / "clip-a.mp4", media_dir / "reupload.mp4", start=0.5, seconds=2.5, size=(240, 180)
+        )
         bundle = archive.root / "demo-bundles" / report.id
         bundle.parent.mkdir(exist_ok=True)
         kept = [c["capture_id"] for c in captures if c["status"] == "ok"]
@@ -79,7 +83,7 @@ def demo_command(archive_dir: str | None, as_json: bool) -> None:
 def _optional_commands(
     root: Path, clip: Path, capture_ids: list[str], bundle: Path, as_json: bool
 ) -> list[dict]:
-    """Lookup and export, through the CLI itself, when those commands are installed."""
+    """Lookup, export and the bundle's offline check, through the CLI itself, when installed."""
     from click.testing import CliRunner
 
     from archiver.cli import main
@@ -92,6 +96,7 @@ def _optional_commands(
             ["export", *capture_ids, "--output", str(bundle), "--archive", str(root)],
             f"export <the {len(capture_ids)} capture ids> --output {bundle}",
         ),
+        ("verify", ["verify", str(bundle)], f"verify {bundle}"),
     ]
     for name, args, shown in plans:
         if name not in main.commands:

@@ -8,7 +8,14 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from archiver.cliutil import archive_option, friendly_errors, json_option, open_archive, print_json
+from archiver.cliutil import (
+    archive_option,
+    archive_root,
+    friendly_errors,
+    json_option,
+    open_archive,
+    print_json,
+)
 from archiver.config import load_config
 from archiver.progress import download_progress
 from archiver.sources.posts import parse_since
@@ -49,7 +56,7 @@ def list_sources(archive_dir: str | None, as_json: bool) -> None:
     Example:
       archiver sources list --json
     """
-    root = open_archive(archive_dir, recover=False).root
+    root = archive_root(archive_dir)  # the registry file only; no catalog needed
     added = {s.name.casefold() for s in read_sources(root / ARCHIVE_FILE_NAME)}
     rows = [
         s.as_json() | {"origin": "archive" if s.name.casefold() in added else "shipped"}
@@ -108,7 +115,7 @@ def add_source(
     if not (source.handle or source.url):
         click.echo("archiver: note: without --handle or --url this source can be recognised in reports "
                    "but not synced", err=True)  # fmt: skip
-    root = open_archive(archive_dir, recover=False).root
+    root = archive_root(archive_dir)  # the registry file only; no catalog needed
     shipped = any(s.name.casefold() == source.name.casefold() for s in load_registry(None))
     path = append_source(root, source)
     if as_json:

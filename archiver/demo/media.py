@@ -53,3 +53,25 @@ def write_media(path: Path, spec: dict) -> Path:
     if spec["kind"] == "photo":
         return write_photo(path, int(spec["seed"]))
     raise ValueError(f"unknown media kind {spec['kind']!r}")
+
+
+def reupload(source: Path, target: Path, *, start: float, seconds: float, size: tuple[int, int]) -> Path:
+    """What a re-upload elsewhere looks like: an excerpt of ``source``, downscaled and re-encoded."""
+    width, height = size
+    with av.open(str(source)) as original, av.open(str(target), "w", format="mp4") as container:
+        video = original.streams.video[0]
+        stream = container.add_stream("libx264", rate=video.average_rate or 12)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        stream.options = {"crf": "30"}
+        for frame in original.decode(video):
+            at = float(frame.time or 0.0)
+            if at < start:
+                continue
+            if at >= start + seconds:
+                break
+            pixels = frame.to_ndarray(width=width, height=height, format="rgb24")
+            for packet in stream.encode(av.VideoFrame.from_ndarray(pixels, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return target

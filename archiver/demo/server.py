@@ -12,6 +12,7 @@ a 404 that says so, so a test never passes on an answer nobody recorded.
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -91,6 +92,16 @@ def _route(entry: dict[str, Any], folder: Path, media: dict[str, Path]) -> Route
     return route
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that hangs up early (a browser, a cancelled download) is normal here, not an error."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @dataclass
 class Hit:
     method: str
@@ -126,8 +137,7 @@ class ReplayServer:
                 self.rfile.read(length)
                 server._answer(self, "POST")
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _QuietServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 

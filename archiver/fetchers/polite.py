@@ -26,13 +26,20 @@ _lock = threading.Lock()
 class LoginRequiredError(FetchError):
     kind = "login-required"
 
-    def __init__(self, platform: str, url: str, detail: str = "") -> None:
+    def __init__(self, platform: str, url: str, detail: str = "", *, cookies_file: str | None = None) -> None:
         host = urlsplit(url).hostname or url
         reason = f" ({detail})" if detail else ""
-        super().__init__(
-            f"{platform} asks for a login to show {url}{reason}; export your browser's cookies for {host} "
-            "to a cookies.txt file and name it in the fetch.cookies_file setting"
-        )
+        if cookies_file:
+            advice = (
+                f"the cookies in {cookies_file} did not open a logged-in session; export fresh ones for "
+                f"{host} from a browser where you are logged in"
+            )
+        else:
+            advice = (
+                f"export your browser's cookies for {host} to a cookies.txt file and name it in the "
+                "fetch.cookies_file setting"
+            )
+        super().__init__(f"{platform} asks for a login to show {url}{reason}; {advice}")
 
 
 def wait_turn(url: str, ctx: FetchContext) -> None:

@@ -20,7 +20,7 @@ from yt_dlp.utils import clean_html, get_element_by_class
 
 from archiver.errors import FetchError
 from archiver.fetchers.base import FetchContext, FetchResult
-from archiver.fetchers.polite import LoginRequiredError, get, get_file
+from archiver.fetchers.polite import LoginRequiredError, get, get_file, wait_turn
 from archiver.fetchers.ytdlp import YtDlpFetcher
 from archiver.ingest import StagedFile
 
@@ -166,6 +166,7 @@ class TelegramFetcher:
         if not message.videos:
             return []
         try:
+            wait_turn(url, ctx)  # yt-dlp's first request goes to the same host as ours just did
             result = YtDlpFetcher().fetch(url, workdir / "yt-dlp", ctx)
         except FetchError:
             result = None  # yt-dlp's extractor gave up; the widget's own video links still work

@@ -21,13 +21,13 @@ from yt_dlp.jsinterp import js_number_to_string
 from archiver.errors import FetchError
 from archiver.fetchers.base import FetchContext, FetchResult
 from archiver.fetchers.http import fetch_page
-from archiver.fetchers.polite import LoginRequiredError, get, get_file
+from archiver.fetchers.polite import LoginRequiredError, get, get_file, wait_turn
 from archiver.fetchers.ytdlp import YtDlpFetcher
 from archiver.ingest import StagedFile
 
 SYNDICATION = "https://cdn.syndication.twimg.com/tweet-result"
 _HOSTS = {"x.com", "twitter.com", "www.x.com", "www.twitter.com", "mobile.twitter.com", "mobile.x.com"}
-_STATUS = re.compile(r"^/(?P<user>[^/]+)/status(?:es)?/(?P<id>\d+)")
+_STATUS = re.compile(r"^/(?:i/web|(?P<user>[^/]+))/status(?:es)?/(?P<id>\d+)")
 _LOGIN_HINTS = ("log in", "age-restricted", "protected", "sensitive")
 
 
@@ -36,7 +36,7 @@ def status_address(url: str) -> tuple[str, str] | None:
     if (parts.hostname or "") not in _HOSTS:
         return None
     match = _STATUS.match(parts.path)
-    return (match["user"], match["id"]) if match else None
+    return (match["user"] or "i", match["id"]) if match else None
 
 
 def syndication_token(post_id: str) -> str:
@@ -112,12 +112,13 @@ class XFetcher:
         if post.get("__typename") == "TweetTombstone":
             reason = ((post.get("tombstone") or {}).get("text") or {}).get("text", "")
             if any(hint in reason.lower() for hint in _LOGIN_HINTS):
-                raise LoginRequiredError("X", url, reason)
+                raise LoginRequiredError("X", url, reason, cookies_file=ctx.cookies_file)
             raise FetchError(f"X shows no post at {url}: {reason or 'unavailable'}")
         return post
 
     def _video(self, post_url: str, videos: list[dict], workdir: Path, ctx: FetchContext) -> list[StagedFile]:
         try:
+            wait_turn(post_url, ctx)  # yt-dlp asks x.com next; keep to its pace
             result = YtDlpFetcher().fetch(post_url, workdir / "yt-dlp", ctx)
         except FetchError:
             result = None  # X's API refused yt-dlp; the widget's own MP4 links still work

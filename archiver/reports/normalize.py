@@ -53,7 +53,11 @@ _PLATFORM_HOSTS = {
     "vk.com": "vk",
     "rumble.com": "rumble",
 }
-_X_STATUS = re.compile(r"^/(?P<user>[^/]+)/status(?:es)?/(?P<id>\d+)(?:/(?:photo|video)/\d+|/analytics)?/?$")
+# A public Telegram username: 5 to 32 characters today, 4 for some old ones.
+_TG_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
+_X_STATUS = re.compile(
+    r"^/(?:i/web|(?P<user>[^/]+))/status(?:es)?/(?P<id>\d+)(?:/(?:photo|video)/\d+|/analytics)?/?$"
+)
 
 
 def platform_of(url: str) -> str:
@@ -95,12 +99,25 @@ def _fold_platform_path(host: str, path: str, query: list[tuple[str, str]]) -> t
     if host == "x.com":
         match = _X_STATUS.match(path)
         if match:
-            return f"/{match['user']}/status/{match['id']}", query
-    elif host == "t.me" and path.startswith("/s/"):
-        return path[2:], query
+            return f"/{match['user'] or 'i'}/status/{match['id']}", query
+    elif host == "t.me":
+        return _telegram_path(path), query
     elif host == "youtu.be" and len(path) > 1:
         return "/watch", [("v", path.strip("/")), *query]
     return path, query
+
+
+def _telegram_path(path: str) -> str:
+    """A post is t.me/<channel>/<id>; a channel is its web preview t.me/s/<channel>, the page that
+    lists its posts (t.me/<channel> only shows a join card)."""
+    segments = [s for s in path.split("/") if s]
+    if segments[:1] == ["s"]:
+        segments = segments[1:]
+    if len(segments) == 1 and _TG_NAME.match(segments[0]):
+        return f"/s/{segments[0]}"
+    if len(segments) == 2 and _TG_NAME.match(segments[0]) and segments[1].isdigit():
+        return f"/{segments[0]}/{segments[1]}"
+    return path
 
 
 def _encode(query: list[tuple[str, str]]) -> str:

@@ -20,13 +20,20 @@ _BLOCK_TAGS = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
     "article", "blockquote", "header", "footer", "figure", "figcaption", "pre", "hr", "dd", "dt", "title",
 }  # fmt: skip
-_SKIPPED_TAGS = {"script", "style", "noscript", "template", "svg", "iframe"}
+# Not read: code, and a saved page's chrome (menus, sidebars, footers, forms), whose links are the
+# site's own navigation rather than what the report cites.
+_SKIPPED_TAGS = {"script", "style", "noscript", "template", "svg", "iframe", "nav", "aside", "footer", "form"}
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.IGNORECASE)
 _MD_LINK = re.compile(
     r"(?P<image>!?)\[(?P<label>[^\]\n]*)\]"
     r"\((?P<url><[^>\n]+>|[^)\s]+(?:\([^)\s]*\)[^)\s]*)*)(?:\s+\"[^\"\n]*\")?\)"
 )
 _MD_AUTOLINK = re.compile(r"<(?P<url>https?://[^>\s]+)>")
+# Reference-style links: [text][ref] or [ref][] in the prose, "[ref]: URL" on a line of its own.
+_MD_REF_LINK = re.compile(r"(?P<image>!?)\[(?P<label>[^\]\n]*)\]\[(?P<ref>[^\]\n]*)\]")
+_MD_DEFINITION = re.compile(
+    r"^[ ]{0,3}\[(?P<ref>[^\]\n]+)\]:[ \t]*<?(?P<url>[^\s>]+)>?(?:[ \t]+[\"'(][^\n]*)?[ \t]*$", re.MULTILINE
+)
 _MD_DECORATION = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+)|\*\*|~~", re.MULTILINE)
 
 
@@ -76,7 +83,8 @@ def guess_format(name: str, raw: bytes) -> str:
     head = raw[:2048].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html", b"<!-- saved from")) or b"<body" in head:
         return "html"
-    if _MD_LINK.search(raw[:65536].decode("utf-8", "replace")):
+    head_text = raw[:65536].decode("utf-8", "replace")
+    if _MD_LINK.search(head_text) or _MD_DEFINITION.search(head_text):
         return "markdown"
     return "text"
 
@@ -92,22 +100,30 @@ def parse_report(text: str, fmt: str, base_url: str | None = None) -> Document:
 
 
 def _parse_markdown(source: str) -> Document:
+    """Text as a reader sees it; each link's offsets cover its label, so it keeps its own sentence."""
+    references = {m["ref"].casefold(): m["url"] for m in _MD_DEFINITION.finditer(source)}
+    source = _MD_DEFINITION.sub("", source)
     parts: list[str] = []
     links: list[Link] = []
     length = 0
     cursor = 0
-    for match in sorted(
-        [*_MD_LINK.finditer(source), *_MD_AUTOLINK.finditer(source)], key=lambda m: m.start()
-    ):
+    matches = [*_MD_LINK.finditer(source), *_MD_AUTOLINK.finditer(source), *_MD_REF_LINK.finditer(source)]
+    for match in sorted(matches, key=lambda m: m.start()):
         if match.start() < cursor:
             continue
+        groups = match.groupdict()
+        if "ref" in groups:
+            url = references.get((groups["ref"] or groups["label"]).casefold())
+            if url is None:
+                continue  # brackets that only look like a link
+        else:
+            url = groups["url"].strip("<>")
         before = _MD_DECORATION.sub("", source[cursor : match.start()])
         parts.append(before)
         length += len(before)
-        url = match.group("url").strip("<>")
-        label = match.groupdict().get("label")
+        label = groups.get("label")
         shown = url if label is None else label
-        if match.groupdict().get("image"):
+        if groups.get("image"):
             shown = label or ""
         else:
             links.append(Link(length, length + len(shown), url))
@@ -145,7 +161,7 @@ class _TextAndLinks(HTMLParser):
             self.base = values["href"]
         elif tag == "link" and "canonical" in (values.get("rel") or "").lower().split():
             self.canonical = values.get("href")
-        elif tag == "a":
+        elif tag == "a" and not self.skipping:
             self.open_links.append((self.length, values.get("href")))
         if tag in _BLOCK_TAGS:
             self._emit("\n\n")
@@ -155,7 +171,7 @@ class _TextAndLinks(HTMLParser):
             self.skipping = max(0, self.skipping - 1)
         elif tag == "title":
             self.in_title = False
-        elif tag == "a" and self.open_links:
+        elif tag == "a" and self.open_links and not self.skipping:
             start, href = self.open_links.pop()
             if href:
                 self.links.append(Link(start, self.length, href.strip()))

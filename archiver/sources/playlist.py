@@ -73,7 +73,8 @@ def _extract(ydl: yt_dlp.YoutubeDL, url: str, platform: str, *, process: bool = 
     except DownloadError as exc:
         message = str(exc).removeprefix("ERROR: ").strip()
         if any(word in message.lower() for word in _LOGIN_WORDS):
-            raise LoginRequiredError(platform.capitalize(), url, message) from exc
+            cookies = ydl.params.get("cookiefile")
+            raise LoginRequiredError(platform.capitalize(), url, message, cookies_file=cookies) from exc
         raise FetchError(f"could not list {url}: {message}") from exc
 
 

@@ -21,7 +21,7 @@ ARCHIVE_FILE_NAME = "sources.toml"
 PLATFORMS = ("telegram", "x", "youtube", "tiktok", "instagram", "facebook", "vk", "rumble", "web")
 _HANDLE = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 _PROFILE_URLS = {
-    "telegram": "https://t.me/{}",
+    "telegram": "https://t.me/s/{}",  # the web preview, which lists the channel's posts
     "x": "https://x.com/{}",
     "youtube": "https://www.youtube.com/@{}",
     "tiktok": "https://www.tiktok.com/@{}",
@@ -81,7 +81,7 @@ def make_source(
         except ValueError as exc:
             raise UsageError(f"source {name!r}: {exc}") from exc
         if platform != "web" and platform_of(url) not in (platform, "web"):
-            raise UsageError(f"source {name!r}: {url} is not a {platform} address")
+            raise UsageError(f"source {name!r}: {url} is not an address on {platform}")
     elif handle:
         url = profile_url(platform, handle)
     return Source(name, platform, list(aliases or []), handle, url, notes.strip())

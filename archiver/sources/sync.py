@@ -102,14 +102,9 @@ def _account(source: Source) -> str:
 
 
 def _feed_url(source: Source) -> str:
+    """yt-dlp turns a YouTube channel's address into its uploads tab itself."""
     if not source.url:
         raise _unsyncable(source)
-    segments = [s for s in urlsplit(source.url).path.split("/") if s]
-    channel_root = (len(segments) == 1 and segments[0].startswith("@")) or (
-        len(segments) == 2 and segments[0] in ("channel", "c", "user")
-    )
-    if source.platform == "youtube" and channel_root:
-        return source.url.rstrip("/") + "/videos"  # the uploads tab, not the channel's front page
     return source.url
 
 

@@ -28,14 +28,13 @@ def account_posts(handle: str, ctx: FetchContext) -> Listing:
     url = TIMELINE.format(handle)
     response = get(url, ctx)
     if response.status_code in (401, 403):
-        raise LoginRequiredError("X", url, f"HTTP {response.status_code}")
+        raise LoginRequiredError("X", url, f"HTTP {response.status_code}", cookies_file=ctx.cookies_file)
     if response.status_code >= 400:
         raise FetchError(f"X answered HTTP {response.status_code} for the timeline of @{handle}")
     entries = _timeline_entries(response.text, url)
     if not entries:
-        raise LoginRequiredError(
-            "X", url, "the timeline came back empty, as it does without a logged-in session"
-        )
+        empty = "the timeline came back empty, as it does without a logged-in session"
+        raise LoginRequiredError("X", url, empty, cookies_file=ctx.cookies_file)
     posts = []
     for entry in entries:
         tweet = (entry.get("content") or {}).get("tweet") or {}
