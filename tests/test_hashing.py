@@ -6,13 +6,14 @@ import itertools
 from pathlib import Path
 
 import av
+import imagehash
 import numpy as np
 import pdqhash
 import pytest
 from PIL import Image
 
 from archiver.hashing.canonical import content_box
-from archiver.hashing.image import hamming, hash_image_file, pack_bits
+from archiver.hashing.image import hamming, hash_image_file, pack_bits, phash_hex
 from archiver.hashing.video import hash_video_file
 from store.hashindex import HashIndex
 from tests.edits import IMAGE_EDITS, edited_jpeg, write_frames
@@ -107,3 +108,9 @@ def test_index_radius_search_is_exact_against_a_full_scan(tmp_path):
         expected = {(int(q), int(ids[r])) for q, r in zip(*np.nonzero(full <= radius), strict=True)}
         assert {(int(q), int(i)) for q, i in zip(hits.query, hits.ids, strict=True)} == expected
         assert {(i, 1000 + i) for i in range(40) if 5 + i <= radius} <= expected
+
+
+def test_phash_is_imagehash_phash(originals):
+    for path in originals.values():
+        with Image.open(path) as img:
+            assert phash_hex(img) == str(imagehash.phash(img))
