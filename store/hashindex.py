@@ -155,11 +155,14 @@ class HashIndex:
         run_starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
         positions = np.repeat(starts, lengths) + (np.arange(total) - run_starts)
         rows = np.asarray(perm[np.repeat(chunk_flat, lengths), positions], dtype=np.int64)
-        pair = np.unique(np.repeat(query_of, lengths) * n + rows)
-        query, rows = pair // n, pair % n
+        query = np.repeat(query_of, lengths)
         distance = _distances(codes[query], main_codes[rows])
         close = distance <= radius
-        return Hits(query[close], np.asarray(main_ids[rows[close]]), distance[close])
+        # a row near a query on several chunks was found several times: keep it once
+        pair = query[close] * n + rows[close]
+        pair, first = np.unique(pair, return_index=True)
+        query, rows = pair // n, pair % n
+        return Hits(query, np.asarray(main_ids[rows]), distance[close][first])
 
     # --- writing ----------------------------------------------------------------------
 
