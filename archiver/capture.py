@@ -8,7 +8,10 @@ day X" is evidence too.
 
 from __future__ import annotations
 
+import gc
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,9 +37,12 @@ from archiver.ingest import (
 )
 from archiver.probe import MediaInfo
 from archiver.replay import replaying
+from archiver.screenshot import ScreenshotUnavailable, take_screenshot
+from archiver.timestamps.stamping import is_timestamped, stamp_captures
 from archiver.versions import tool_versions
 from store import Archive
 from store.clock import new_id, utc_now
+from store.custody import log_failed_attempt
 
 
 @dataclass
@@ -48,6 +54,7 @@ class CaptureOutcome:
     error_kind: str | None = None
     artifacts: list[StoredArtifact] = field(default_factory=list)
     record: CaptureRecord | None = None
+    timestamped: bool | None = None  # None for a failed attempt
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -56,6 +63,7 @@ class CaptureOutcome:
             "url": self.url,
             "error": self.error,
             "artifacts": [a.as_json() for a in self.artifacts],
+            "timestamped": self.timestamped,
         }
         if self.record is not None:
             for key in (
@@ -110,7 +118,11 @@ def capture_url(
         except ArchiverError as exc:
             _record_failure(archive, capture_id, url, case_name, started, exc, warc_path, config, versions)
             return CaptureOutcome(capture_id, url, "failed", str(exc), exc.kind)
-    return CaptureOutcome(capture_id, url, "ok", artifacts=item.artifacts, record=item.record)
+    stamp_captures(archive, [capture_id], config)  # after the store, with no lock held
+    timestamped = is_timestamped(archive, capture_id)
+    return CaptureOutcome(
+        capture_id, url, "ok", artifacts=item.artifacts, record=item.record, timestamped=timestamped
+    )
 
 
 def _fetch_recording(
@@ -132,12 +144,58 @@ def _fetch_recording(
                     continue
                 attempt_dir = workdir / fetcher.name.replace(":", "_")
                 attempt_dir.mkdir()
-                result = fetcher.fetch(url, attempt_dir, ctx)
+                try:
+                    with _collector_paused():
+                        result = fetcher.fetch(url, attempt_dir, ctx)
+                finally:
+                    _close_stray_responses()
                 if result is not None:
                     # probe here so a corrupt essential file fails while the WARC is still open
                     probe_files(result.files)
+                    _add_screenshot(result, workdir, ctx)
                     return result
     raise NothingArchivableError(f"nothing archivable was found at {url}")
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Keep the garbage collector from finalising a stray response in the middle of a fetch.
+
+    When it runs is decided by allocation counts, so without this a stray response from
+    yt-dlp's extraction step could be closed at any point of the download that follows.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _close_stray_responses() -> None:
+    """Finalise responses a fetcher left unclosed before the next exchange starts.
+
+    warcio records through one recorder per thread; a response that yt-dlp's extractors
+    dropped without closing is only closed when the garbage collector reaches it, and
+    closing it then would end (and corrupt) whichever exchange is in flight at that
+    moment. Collecting here writes it to the WARC at a safe point instead.
+    """
+    gc.collect()
+
+
+def _add_screenshot(result: FetchResult, workdir: Path, ctx: FetchContext) -> None:
+    """Render the captured page while the WARC still records; a missing browser is noted, not fatal."""
+    pages = [f for f in result.files if f.role == "page"]
+    if not pages or not ctx.config.get("screenshot", {}).get("enabled", True):
+        return
+    target = workdir / "screenshot.png"
+    try:
+        take_screenshot(pages[0].source_url or result.final_url, target, ctx.session, ctx.config)
+    except ScreenshotUnavailable as exc:
+        result.metadata = {**(result.metadata or {}), "screenshot_error": str(exc)}
+        return
+    result.files.append(StagedFile(target, "screenshot", target.name, pages[0].source_url))
 
 
 def _warcinfo(versions: dict[str, str]) -> dict[str, str]:
@@ -179,6 +237,7 @@ def _record_failure(
                     "warc_sha256": warc.sha256 if warc else None,
                 },
             )
+            log_failed_attempt(archive.catalog, capture_id)
 
 
 def _has_exchanges(warc_path: Path) -> bool:

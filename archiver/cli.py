@@ -17,6 +17,11 @@ COMMANDS = {
     "export": "archiver.commands.export:export_command",
     "report": "archiver.commands.report:report_command",
     "demo": "archiver.commands.demo:demo_command",
+    "sources": "archiver.commands.sources:sources_command",
+    "log": "archiver.commands.custody:log_command",
+    "note": "archiver.commands.custody:note_command",
+    "timestamp": "archiver.commands.timestamp:timestamp_command",
+    "verify": "archiver.commands.verify:verify_command",
     "lookup": "archiver.commands.lookup:lookup_command",
     "dupes": "archiver.commands.dupes:dupes_command",
 }

@@ -14,6 +14,7 @@ from archiver.errors import ArchiverError, UsageError
 from archiver.fetchers.base import ProgressCallback
 from archiver.ingest import CaptureRecord, IngestItem, StagedFile, StoredArtifact, ingest, probe_files
 from archiver.safe_names import safe_name
+from archiver.timestamps.stamping import is_timestamped, stamp_captures
 from archiver.versions import tool_versions
 from store import Archive
 from store.clock import new_id, utc_now
@@ -26,6 +27,7 @@ class ImportOutcome:
     status: str
     error: str | None = None
     artifacts: list[StoredArtifact] | None = None
+    timestamped: bool | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -35,6 +37,7 @@ class ImportOutcome:
             "path": str(self.path),
             "error": self.error,
             "artifacts": [a.as_json() for a in self.artifacts or []],
+            "timestamped": self.timestamped,
         }
 
 
@@ -90,9 +93,18 @@ def import_files(
                     outcomes.append(ImportOutcome(None, path, "failed", str(exc)))
                     continue
                 batch.append(item)
-            for item in ingest(archive, batch, durable_each=False):
+            stored = ingest(archive, batch, durable_each=False)
+            stamp_captures(archive, [item.record.id for item in stored], config)  # no lock held
+            for item in stored:
+                stamped = is_timestamped(archive, item.record.id)
                 outcomes.append(
-                    ImportOutcome(item.record.id, item.files[0].path, "ok", artifacts=item.artifacts)
+                    ImportOutcome(
+                        item.record.id,
+                        item.files[0].path,
+                        "ok",
+                        artifacts=item.artifacts,
+                        timestamped=stamped,
+                    )
                 )
             if progress is not None:
                 progress("import", min(start + batch_size, len(files)), len(files))

@@ -18,6 +18,7 @@ from archiver.post import PostFacts
 from archiver.probe import MediaInfo, probe
 from store import Archive
 from store.clock import utc_now
+from store.custody import log_capture
 
 # Roles whose corruption fails the capture; a broken thumbnail does not.
 ESSENTIAL_ROLES = {"media"}
@@ -112,6 +113,7 @@ def ingest(archive: Archive, items: list[IngestItem], *, durable_each: bool = Tr
         with archive.catalog.transaction():
             for item, perceptual in zip(items, hashed, strict=True):
                 _write_rows(archive, item)
+                log_capture(archive.catalog, item.record.id)
                 new_hashes |= ingest_hook.store_rows(archive.catalog, item.artifacts, perceptual)
     if new_hashes:
         ingest_hook.refresh_indexes(archive)

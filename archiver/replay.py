@@ -11,6 +11,7 @@ their original URL. Requests to loopback addresses are never rewritten.
 
 from __future__ import annotations
 
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -83,9 +84,17 @@ class ArchiverReplayRH(RequestsRH):
         assert server is not None
         rewritten = request.copy()
         rewritten.url = to_replay(request.url, server)
+        cookies = self._cookie_header(request)
+        if cookies:  # the jar would match them against 127.0.0.1, not the platform's host
+            rewritten.headers["Cookie"] = cookies
         response = super()._send(rewritten)
         response.url = from_replay(response.url, server)
         return response
+
+    def _cookie_header(self, request: Any) -> str | None:
+        probe = urllib.request.Request(request.url)
+        self._get_cookiejar(request).add_cookie_header(probe)
+        return probe.get_header("Cookie")
 
 
 register_rh(ArchiverReplayRH)

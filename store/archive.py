@@ -6,6 +6,7 @@ Layout::
     ARCHIVE/blobs/ab/cd/...   content-addressed files
     ARCHIVE/staging/<id>/     work in progress of one running command, locked by it
     ARCHIVE/.write.lock       shared by writers, exclusive for crash recovery
+    ARCHIVE/keys/             the archive's Ed25519 key, made at first use
 
 Crash safety: a writer puts its blobs and commits the rows that name them while
 holding the shared write lock. A process killed in between leaves blob files with
@@ -23,8 +24,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from store.archive_key import ArchiveKey
 from store.blobs import BlobStore
 from store.catalog import Catalog
+from store.custody import write_checkpoint
 
 STARTUP_GRACE_S = 60
 
@@ -36,11 +39,16 @@ class Archive:
         (self.root / "staging").mkdir(exist_ok=True)
         self.blobs = BlobStore(self.root / "blobs")
         self.catalog = Catalog(self.root / "catalog.db")
+        self.key = ArchiveKey(self.root / "keys")
         self._lock_path = self.root / ".write.lock"
         self._lock_path.touch(exist_ok=True)
 
     def close(self) -> None:
-        self.catalog.close()
+        """Seal what this run added to the custody log with a signed checkpoint, then close."""
+        try:
+            write_checkpoint(self.catalog, self.key)
+        finally:
+            self.catalog.close()
 
     def __enter__(self) -> Archive:
         return self

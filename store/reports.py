@@ -49,7 +49,8 @@ def captured_urls(catalog: Catalog, urls: list[str]) -> set[str]:
         chunk = urls[start : start + 400]
         marks = ", ".join("?" for _ in chunk)
         rows = catalog.db.execute(
-            f"SELECT input_url, final_url FROM captures WHERE input_url IN ({marks}) OR final_url IN ({marks})",
+            f"SELECT input_url, final_url FROM captures"
+            f" WHERE input_url IN ({marks}) OR final_url IN ({marks})",
             [*chunk, *chunk],
         ).fetchall()
         wanted = set(chunk)

@@ -124,6 +124,63 @@ def _reports(db: Database) -> None:
     db.execute("CREATE INDEX targets_capture ON targets(capture_id)")
 
 
+def _custody(db: Database) -> None:
+    """Custody log (Merkle leaves), its signed checkpoints, and RFC 3161 tokens of captures.
+
+    Triggers refuse UPDATE and DELETE on the log and checkpoints: the log is append-only
+    by construction, and `archiver verify` catches anyone who goes around the triggers.
+    """
+    db.execute(
+        """
+        CREATE TABLE custody_events (
+            seq INTEGER PRIMARY KEY,       -- leaf index in the Merkle tree, from 0
+            time TEXT NOT NULL,            -- UTC, local clock
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN
+                ('capture', 'import', 'timestamp', 'export', 'verify', 'note')),
+            subject TEXT NOT NULL,         -- capture id, bundle id, or 'archive'
+            hashes TEXT NOT NULL,          -- JSON list of the SHA-256 digests the event concerns
+            detail TEXT NOT NULL,          -- JSON object
+            leaf TEXT NOT NULL,            -- canonical JSON of all the above: the leaf's bytes
+            leaf_hash TEXT NOT NULL        -- hex SHA-256(0x00 || leaf)
+        )"""
+    )
+    db.execute("CREATE INDEX custody_subject ON custody_events(subject)")
+    db.execute(
+        """
+        CREATE TABLE checkpoints (
+            id INTEGER PRIMARY KEY,
+            tree_size INTEGER NOT NULL,
+            root_hash TEXT NOT NULL,       -- hex
+            time TEXT NOT NULL,
+            key_id TEXT NOT NULL,          -- hex SHA-256 of the archive public key (raw bytes)
+            signature TEXT NOT NULL        -- hex Ed25519 signature over the checkpoint statement
+        )"""
+    )
+    for table in ("custody_events", "checkpoints"):
+        for verb in ("UPDATE", "DELETE"):
+            db.execute(
+                f"""CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table}
+                    BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"""
+            )
+    db.execute(
+        """
+        CREATE TABLE timestamps (
+            id INTEGER PRIMARY KEY,
+            capture_id TEXT NOT NULL REFERENCES captures(id),
+            tsa_name TEXT NOT NULL,
+            tsa_url TEXT NOT NULL,
+            manifest_sha256 TEXT NOT NULL, -- of the capture manifest the token covers
+            token BLOB NOT NULL,           -- TimeStampResp, DER, as the TSA sent it
+            chain TEXT NOT NULL,           -- PEM certificates the token carries
+            gen_time TEXT NOT NULL,        -- the TSA's time, UTC
+            serial TEXT NOT NULL,
+            requested_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX timestamps_capture ON timestamps(capture_id)")
+
+
 def _perceptual_hashes(db: Database) -> None:
     """Perceptual hashes of stored images and video frames, and why a file has none."""
     db.execute(
@@ -165,4 +222,5 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("0001_core", _core),
     ("0002_reports", _reports),
     ("0003_perceptual_hashes", _perceptual_hashes),
+    ("0004_custody", _custody),
 ]

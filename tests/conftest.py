@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.media import write_jpeg, write_mp4
+from tests.tsa import LocalTSA, tsa_config
 from tests.webserver import TestSite
 
 
@@ -23,6 +24,23 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "mp4": write_mp4(folder / "clip.mp4"),
         "jpeg": write_jpeg(folder / "coffee.jpg"),
     }
+
+
+@pytest.fixture(scope="session")
+def local_tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalTSA]:
+    """A real RFC 3161 TSA (openssl ts) on 127.0.0.1, shared by the whole run."""
+    tsa = LocalTSA(tmp_path_factory.mktemp("tsa"))
+    yield tsa
+    tsa.close()
+
+
+@pytest.fixture(autouse=True)
+def timestamp_config(local_tsa: LocalTSA, tmp_path_factory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test stamps with the local TSA, never a public one."""
+    path = tmp_path_factory.mktemp("config") / "tsa.toml"
+    path.write_text(tsa_config({"local": local_tsa}))
+    monkeypatch.setenv("ARCHIVER_CONFIG", str(path))
+    return path
 
 
 @pytest.fixture

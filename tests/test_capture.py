@@ -258,3 +258,20 @@ def test_thumbnail_description_and_metadata_are_kept(site, media, cli_json, arch
         row["post_text"] == "Vehicles pass the citadel at dawn." and row["title"] == "Convoy in the old city"
     )
     assert json.loads(row["tool_versions"])["yt-dlp"]
+
+
+def test_subtitle_track_is_kept(site, media, cli_json):
+    body = media["mp4"].read_bytes()
+    vtt = b"WEBVTT\n\n00:00.000 --> 00:01.500\nThe convoy turns left at the citadel.\n"
+    site.add("/media/sub.mp4", body, "video/mp4")
+    site.add("/media/sub.en.vtt", vtt, "text/vtt")
+    html = (
+        b"<html><head><title>Subtitled clip</title></head><body>"
+        b"<video src='/media/sub.mp4'><track kind='subtitles' srclang='en' src='/media/sub.en.vtt'></video>"
+        b"</body></html>"
+    )
+    url = site.add("/post/subtitled", html, "text/html")
+    code, [result] = cli_json("capture", url)
+    assert code == 0, result
+    assert [a["sha256"] for a in by_role(result, "media")] == [sha(body)]
+    assert [a["sha256"] for a in by_role(result, "subtitle")] == [sha(vtt)]

@@ -13,7 +13,6 @@ import tempfile
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +21,7 @@ import bagit
 from archiver.bundle.bagit_files import file_digests
 from archiver.bundle.payload import HASHES_SCHEMA, METADATA_SCHEMA
 from archiver.errors import UsageError
-
-
-@dataclass(frozen=True)
-class Finding:
-    kind: str
-    object: str
-    detail: str
-
-    def as_json(self) -> dict[str, str]:
-        return {"kind": self.kind, "object": self.object, "detail": self.detail}
+from archiver.findings import Finding
 
 
 @contextmanager

@@ -9,6 +9,7 @@ import click
 
 from archiver.cliutil import archive_option, friendly_errors, json_option, open_archive, print_json
 from store.queries import capture_detail, list_captures, search_captures
+from store.reports import reports_citing
 
 
 @click.command("show")
@@ -27,6 +28,8 @@ def show_command(capture_id: str, archive_dir: str | None, as_json: bool) -> Non
     """
     with open_archive(archive_dir, recover=False) as archive:
         detail = capture_detail(archive.catalog, capture_id)
+        if detail is not None:
+            detail["cited_by"] = reports_citing(archive.catalog, detail["id"])
     if detail is None:
         click.echo(f"archiver: no capture with id {capture_id}", err=True)
         sys.exit(1)
@@ -37,7 +40,7 @@ def show_command(capture_id: str, archive_dir: str | None, as_json: bool) -> Non
 
 
 def _print_detail(d: dict[str, Any]) -> None:
-    skip = {"artifacts", "tool_versions", "metadata", "post_text"}
+    skip = {"artifacts", "tool_versions", "metadata", "post_text", "cited_by"}
     for key, value in d.items():
         if key not in skip and value not in (None, ""):
             click.echo(f"{key:>14}: {value}")
@@ -49,6 +52,8 @@ def _print_detail(d: dict[str, Any]) -> None:
         extra = f" {a['width']}x{a['height']}" if a.get("width") else ""
         extra += f" {a['duration']}s" if a.get("duration") else ""
         click.echo(f"  {a['role']:<11} {a['sha256']}  {a['size']:>12,}  {a['mime']}{extra}  {a['name']}")
+    for cite in d.get("cited_by", []):
+        click.echo(f"{'cited by':>14}: report {cite['report_id']} ({cite['origin']}): {cite['sentence']}")
 
 
 def _print_rows(rows: list[dict[str, Any]]) -> None:

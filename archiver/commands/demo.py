@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from archiver.cliutil import archive_option, friendly_errors, open_archive, print_json, json_option
+from archiver.cliutil import archive_option, friendly_errors, json_option, open_archive, print_json
 from archiver.config import load_config
 from archiver.demo.media import write_clip
 from archiver.demo.server import ReplayServer, load_recording
@@ -23,12 +23,14 @@ SEED_REPORT = Path(__file__).resolve().parent.parent.parent / "seeds" / "aleppo-
 @json_option
 @friendly_errors
 def demo_command(archive_dir: str | None, as_json: bool) -> None:
-    """Run report -> captures -> export offline, against a local replay server.
+    """Run report -> captures -> lookup -> export offline, against a local replay server.
 
     A server on 127.0.0.1 answers every request with recorded Telegram and X
     responses and real, freshly encoded media; the sample report in seeds/ is read,
-    its posts are captured through the real adapters and yt-dlp, and the captures
-    are exported as a bundle. Nothing goes to the network.
+    its posts are captured through the real adapters and yt-dlp, a re-encoded clip
+    is looked up (when this build has `archiver lookup`), and this run's captures
+    are exported as a bundle. Nothing goes to the network. The archive defaults to
+    ./demo-archive, never your working archive. Exit status 1 if any step failed.
 
     \b
     Example:
@@ -37,7 +39,6 @@ def demo_command(archive_dir: str | None, as_json: bool) -> None:
     archive = open_archive(archive_dir or "demo-archive")
     config = load_config(archive.root)
     media_dir = archive.root / "demo-media"
-    steps: list[dict] = []
     with archive, ReplayServer(load_recording(RECORDING, media_dir)) as server:
         config.setdefault("platforms", {})["replay"] = server.base
         config["platforms"]["min_interval"] = {"default": 0.0}
@@ -51,22 +52,34 @@ def demo_command(archive_dir: str | None, as_json: bool) -> None:
             if outcome is not None and outcome.error:
                 line += f" ({outcome.error})"
             _say(as_json, line)
-        steps.append({"step": "report", "report_id": report.id, "targets": len(report.targets)})
-        steps.append({
-            "step": "capture",
-            "captures": [o.as_json() | {"target": t.url} for t, o in results if o is not None],
-        })  # fmt: skip
-        query_clip = write_clip(media_dir / "query-clip.mp4", 11, seconds=2.0, size=(240, 180))
-        steps += _optional_commands(archive.root, query_clip, as_json)
-    ok = all(c["status"] == "ok" for c in steps[1]["captures"])
+        captures = [o.as_json() | {"target": t.url} for t, o in results if o is not None]
+        steps: list[dict] = [
+            {"step": "report", "report_id": report.id, "targets": len(report.targets)},
+            {"step": "capture", "captures": captures},
+        ]
+        # clip-a (seed 11, 3 s) again, re-encoded smaller: same footage, other bytes
+        query_clip = write_clip(media_dir / "query-clip.mp4", 11, seconds=3.0, size=(240, 180))
+        bundle = archive.root / "demo-bundles" / report.id
+        bundle.parent.mkdir(exist_ok=True)
+        kept = [c["capture_id"] for c in captures if c["status"] == "ok"]
+        steps += _optional_commands(archive.root, query_clip, kept, bundle, as_json)
+    ok = all(c["status"] == "ok" for c in captures) and all(s.get("exit_code", 0) == 0 for s in steps)
     if as_json:
-        print_json({"archive": str(archive.root), "ok": ok, "steps": steps})
+        print_json({"archive": str(archive.root), "ok": ok, "report_id": report.id, "steps": steps})
     else:
-        click.echo(f"done: archive in {archive.root}; try `archiver list --archive {archive.root}`")
+        done = sum(c["status"] == "ok" for c in captures)
+        click.echo(f"done: {done} of {len(captures)} captures ok, archive in {archive.root}")
+        if bundle.exists():
+            click.echo(f"bundle: {bundle} (open {bundle / 'index.html'} in a browser)")
+        click.echo(
+            f"next: archiver list --archive {archive.root}   archiver show ID --archive {archive.root}"
+        )
     sys.exit(0 if ok else 1)
 
 
-def _optional_commands(root: Path, clip: Path, as_json: bool) -> list[dict]:
+def _optional_commands(
+    root: Path, clip: Path, capture_ids: list[str], bundle: Path, as_json: bool
+) -> list[dict]:
     """Lookup and export, through the CLI itself, when those commands are installed."""
     from click.testing import CliRunner
 
@@ -74,17 +87,24 @@ def _optional_commands(root: Path, clip: Path, as_json: bool) -> list[dict]:
 
     steps = []
     plans = [
-        ("lookup", ["lookup", str(clip), "--archive", str(root)]),
-        ("export", ["export", "--case", "demo", "--output", str(root / "demo-bundle"), "--archive", str(root)]),
+        ("lookup", ["lookup", str(clip), "--archive", str(root)], f"lookup {clip}"),
+        (
+            "export",
+            ["export", *capture_ids, "--output", str(bundle), "--archive", str(root)],
+            f"export <the {len(capture_ids)} capture ids> --output {bundle}",
+        ),
     ]
-    for name, args in plans:
+    for name, args, shown in plans:
         if name not in main.commands:
             _say(as_json, f"{name}: this build has no `archiver {name}` yet; step left out")
             steps.append({"step": name, "status": "absent"})
             continue
         result = CliRunner().invoke(main, args)
-        _say(as_json, f"$ archiver {' '.join(args)}  (exit {result.exit_code})\n{result.output.strip()}")
-        steps.append({"step": name, "exit_code": result.exit_code, "output": result.output})
+        _say(as_json, f"$ archiver {shown}  (exit {result.exit_code})\n{result.output.strip()}")
+        step = {"step": name, "exit_code": result.exit_code, "output": result.output}
+        if name == "export":
+            step["bundle"] = str(bundle)
+        steps.append(step)
     return steps
 
 

@@ -24,7 +24,12 @@ from archiver.reports.read import FORMATS
 @json_option
 @friendly_errors
 def report_command(
-    origin: str, do_capture: bool, fmt: str | None, case_name: str | None, archive_dir: str | None, as_json: bool
+    origin: str,
+    do_capture: bool,
+    fmt: str | None,
+    case_name: str | None,
+    archive_dir: str | None,
+    as_json: bool,
 ) -> None:
     """Read a report and list what it cites: links, @handles and named sources.
 
@@ -60,7 +65,9 @@ def _as_json(report: ReadReport, outcomes: list) -> dict:
     for target in report.targets:
         row = target.as_json()
         outcome = by_key.get(target.key)
-        row["capture"] = None if outcome is None else {k: outcome.as_json()[k] for k in ("capture_id", "status", "error")}
+        row["capture"] = (
+            None if outcome is None else {k: outcome.as_json()[k] for k in ("capture_id", "status", "error")}
+        )
         targets.append(row)
     return {
         "report_id": report.id,
@@ -74,7 +81,9 @@ def _as_json(report: ReadReport, outcomes: list) -> dict:
 
 def _print_table(report: ReadReport, outcomes: list) -> None:
     by_key = {t.key: o for t, o in outcomes}
-    table = Table(title=f"report {report.id}: {len(report.targets)} targets in {report.origin}", show_lines=False)
+    table = Table(
+        title=f"report {report.id}: {len(report.targets)} targets in {report.origin}", show_lines=False
+    )
     for column in ("kind", "platform", "target", "cited in"):
         table.add_column(column, overflow="fold")
     if outcomes:

@@ -2,7 +2,9 @@
 
 A recording is a folder with ``routes.json``: for each original URL (plus, where it
 matters, the method and query parameters) the status, headers and body the platform
-served, and a table of media files generated on start. Requests arrive in the form
+served, and a table of media files generated on start. A route marked ``"once"`` answers
+only the first matching request (a platform that refuses once, then serves); one with
+``"cookie": NAME`` only a request that carries that cookie (a logged-in browser). Requests arrive in the form
 ``/<host><path>?<query>`` made by archiver.replay; anything not in the recording gets
 a 404 that says so, so a test never passes on an answer nobody recorded.
 """
@@ -32,13 +34,19 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     body_file: Path | None = None
+    once: bool = False
+    cookie: str = ""  # a cookie the request must carry
 
-    def matches(self, method: str, query: str) -> bool:
+    def specificity(self) -> tuple[bool, int]:
+        return self.once, len(self.query) + bool(self.contains) + bool(self.cookie)
+
+    def matches(self, method: str, query: str, cookies: str = "") -> bool:
         params = dict(parse_qsl(query, keep_blank_values=True))
         return (
             method == self.method
             and all(params.get(k) == v for k, v in self.query.items())
             and self.contains in query
+            and (not self.cookie or f"{self.cookie}=" in cookies)
         )
 
 
@@ -68,6 +76,8 @@ def _route(entry: dict[str, Any], folder: Path, media: dict[str, Path]) -> Route
         contains=entry.get("contains", ""),
         status=int(entry.get("status", 200)),
         headers=dict(entry.get("headers", {})),
+        once=bool(entry.get("once", False)),
+        cookie=entry.get("cookie", ""),
     )
     if "file" in entry:
         route.body_file = folder / entry["file"]
@@ -81,12 +91,22 @@ def _route(entry: dict[str, Any], folder: Path, media: dict[str, Path]) -> Route
     return route
 
 
+@dataclass
+class Hit:
+    method: str
+    url: str  # in its original form, https://<host><path>?<query>
+    status: int
+    headers: dict[str, str]
+
+
 class ReplayServer:
     """Serves one or more recordings until closed; ``hits`` lists every request it answered."""
 
     def __init__(self, routes: list[Route]) -> None:
         self.routes = routes
-        self.hits: list[tuple[str, str, int]] = []  # (method, original-form URL, status)
+        self.hits: list[Hit] = []
+        self._spent: set[int] = set()  # ids of "once" routes already served
+        self._lock = threading.Lock()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -125,23 +145,32 @@ class ReplayServer:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def find(self, host: str, path: str, method: str, query: str) -> Route | None:
+    def find(self, host: str, path: str, method: str, query: str, cookies: str = "") -> Route | None:
         lookup = "GET" if method == "HEAD" else method
-        candidates = [
-            r for r in self.routes if r.host == host and r.path == path and r.matches(lookup, query)
-        ]
-        candidates.sort(key=lambda r: len(r.query) + bool(r.contains), reverse=True)
-        return candidates[0] if candidates else None
+        with self._lock:
+            candidates = [
+                r
+                for r in self.routes
+                if r.host == host
+                and r.path == path
+                and r.matches(lookup, query, cookies)
+                and id(r) not in self._spent
+            ]
+            candidates.sort(key=Route.specificity, reverse=True)
+            if not candidates:
+                return None
+            if candidates[0].once:
+                self._spent.add(id(candidates[0]))
+            return candidates[0]
 
     def _answer(self, handler: BaseHTTPRequestHandler, method: str) -> None:
         target = urlsplit(handler.path)
         host, _, rest = target.path.lstrip("/").partition("/")
         path = "/" + rest
-        route = self.find(host, path, method, target.query)
+        route = self.find(host, path, method, target.query, handler.headers.get("Cookie", ""))
         status = route.status if route else 404
-        self.hits.append(
-            (method, f"https://{host}{path}" + (f"?{target.query}" if target.query else ""), status)
-        )
+        original = f"https://{host}{path}" + (f"?{target.query}" if target.query else "")
+        self.hits.append(Hit(method, original, status, dict(handler.headers.items())))
         if route is None:
             body = f"not in the recording: {method} https://{host}{path}".encode()
             headers = {"Content-Type": "text/plain; charset=utf-8"}

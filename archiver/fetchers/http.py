@@ -12,6 +12,7 @@ import requests
 
 from archiver.errors import FetchError, UsageError
 from archiver.fetchers.base import FetchContext
+from archiver.ingest import StagedFile
 from archiver.safe_names import safe_name
 
 CHUNK = 1024 * 1024
@@ -60,6 +61,16 @@ def download(
         except requests.exceptions.RequestException as exc:
             raise FetchError(describe_request_error(url, exc)) from exc
     return target, response
+
+
+def fetch_page(url: str, workdir: Path, ctx: FetchContext) -> StagedFile:
+    """The web page around a post, kept under workdir/page/ with an .html name."""
+    folder = workdir / "page"
+    folder.mkdir(exist_ok=True)
+    path, response = download(url, folder, ctx, default_name="page")
+    if path.suffix.lower() not in (".html", ".htm"):
+        path = path.rename(path.with_name(path.name + ".html"))
+    return StagedFile(path, "page", path.name, response.url)
 
 
 def response_file_name(response: requests.Response, default: str) -> str:

@@ -58,10 +58,10 @@ def get(url: str, ctx: FetchContext, **kwargs: object) -> requests.Response:
         try:
             response = ctx.session.get(url, timeout=ctx.timeout, **kwargs)
         except requests.exceptions.RequestException as exc:
-            if attempt == attempts or not isinstance(
-                exc, requests.exceptions.ConnectionError | requests.Timeout
-            ):
-                raise FetchError(describe_request_error(url, exc)) from exc
+            message = describe_request_error(url, exc)
+            transient = isinstance(exc, requests.exceptions.ConnectionError | requests.Timeout)
+            if attempt == attempts or not transient or "could not be resolved" in message:
+                raise FetchError(message) from exc
             time.sleep(delay)
         else:
             if response.status_code not in _RETRY_STATUSES or attempt == attempts:

@@ -39,7 +39,11 @@ _FORWARD = re.compile(
 )
 _OWNER = re.compile(r'class="tgme_widget_message_owner_name"[^>]*>(?P<name>.*?)</a>', re.DOTALL)
 _ERROR = re.compile(r'<div class="tgme_widget_message_error">(?P<text>.*?)</div>', re.DOTALL)
-_LOGIN_HINTS = ("open telegram", "log in", "sensitive content", "age")
+# What the widget says instead of a post it will only show to a signed-in app user.
+_LOGIN_WALL = re.compile(
+    r"open telegram|\blog ?in\b|\bsign ?in\b|sensitive content|age[- ]restricted|\b18\+", re.I
+)
+_MULTIPLIERS = {"": 1, "K": 1_000, "M": 1_000_000, "B": 1_000_000_000}
 
 
 @dataclass
@@ -146,6 +150,7 @@ class TelegramFetcher:
             post_time=_utc(message.time),
             metadata={
                 "views": message.views,
+                "view_count": approximate_count(message.views),
                 "forwarded_from": message.forwarded_from,
                 "forwarded_from_url": message.forwarded_from_url,
                 "photos": len(message.photos),
@@ -160,7 +165,10 @@ class TelegramFetcher:
         """Videos through yt-dlp's Telegram extractor; straight from the page if it finds none."""
         if not message.videos:
             return []
-        result = YtDlpFetcher().fetch(url, workdir / "yt-dlp", ctx)
+        try:
+            result = YtDlpFetcher().fetch(url, workdir / "yt-dlp", ctx)
+        except FetchError:
+            result = None  # yt-dlp's extractor gave up; the widget's own video links still work
         from_ytdlp = [f for f in result.files if f.role != "page"] if result else []
         if any(f.role == "media" for f in from_ytdlp):
             return from_ytdlp
@@ -177,13 +185,21 @@ def _the_message(html: str, channel: str, post_id: str, post_url: str) -> Telegr
     error = _ERROR.search(html)
     if error:
         text = _plain(error["text"])
-        if any(hint in text.lower() for hint in _LOGIN_HINTS):
+        if _LOGIN_WALL.search(text):
             raise LoginRequiredError("Telegram", post_url, text)
         raise FetchError(f"Telegram says {text!r} for {post_url}")
     for message in parse_messages(html):
         if message.post_id == post_id and message.channel.casefold() == channel.casefold():
             return message
     raise FetchError(f"{post_url} served no Telegram post (the page has no message widget)")
+
+
+def approximate_count(shown: str | None) -> int | None:
+    """Telegram shows views rounded ("48.2K", "1.2M"); this is that number, as precise as shown."""
+    match = re.fullmatch(r"(?P<number>\d+(?:\.\d+)?)(?P<unit>[KMB]?)", (shown or "").strip(), re.I)
+    if match is None:
+        return None
+    return round(float(match["number"]) * _MULTIPLIERS[match["unit"].upper()])
 
 
 def _utc(when: str | None) -> str | None:

@@ -20,7 +20,7 @@ from yt_dlp.jsinterp import js_number_to_string
 
 from archiver.errors import FetchError
 from archiver.fetchers.base import FetchContext, FetchResult
-from archiver.fetchers.http import download
+from archiver.fetchers.http import fetch_page
 from archiver.fetchers.polite import LoginRequiredError, get, get_file
 from archiver.fetchers.ytdlp import YtDlpFetcher
 from archiver.ingest import StagedFile
@@ -72,7 +72,7 @@ class XFetcher:
         if videos:
             files += self._video(post_url, videos, workdir, ctx)
         else:
-            files.append(self._page(post_url, workdir, ctx))
+            files.append(fetch_page(post_url, workdir, ctx))
         text = post.get("text")
         return FetchResult(
             files=files,
@@ -137,13 +137,5 @@ class XFetcher:
             best = max(variants, key=lambda v: v.get("bitrate") or 0)["url"]
             path = get_file(best, folder, ctx, default_name=f"video{n}.mp4")
             staged.append(StagedFile(path, "media", path.name, best))
-        staged.append(self._page(post_url, workdir, ctx))
+        staged.append(fetch_page(post_url, workdir, ctx))
         return staged
-
-    def _page(self, post_url: str, workdir: Path, ctx: FetchContext) -> StagedFile:
-        folder = workdir / "page"
-        folder.mkdir(exist_ok=True)
-        path, response = download(post_url, folder, ctx, default_name="post")
-        if path.suffix != ".html":
-            path = path.rename(path.with_name(path.name + ".html"))
-        return StagedFile(path, "page", path.name, response.url)

@@ -19,7 +19,7 @@ from yt_dlp.utils import DownloadError, ExtractorError, UnsupportedError
 
 from archiver.errors import CorruptMediaError, FetchError
 from archiver.fetchers.base import FetchContext, FetchResult
-from archiver.fetchers.http import download
+from archiver.fetchers.http import fetch_page
 from archiver.ingest import StagedFile
 from archiver.probe import probe
 from archiver.safe_names import safe_name
@@ -85,7 +85,7 @@ class YtDlpFetcher:
             return None
         final_url = info.get("webpage_url") or url
         if not info.get("direct") and _is_web_page(final_url):
-            files.append(_fetch_page(final_url, workdir, ctx))
+            files.append(fetch_page(final_url, workdir, ctx))
         return _result(info, files, final_url, logger.warnings)
 
     def _options(self, workdir: Path, ctx: FetchContext, logger: _CollectingLogger) -> dict[str, Any]:
@@ -185,15 +185,6 @@ def _is_media(path: Path) -> bool:
 
 def _is_web_page(url: str) -> bool:
     return urlsplit(url).scheme in ("http", "https")
-
-
-def _fetch_page(url: str, workdir: Path, ctx: FetchContext) -> StagedFile:
-    folder = workdir / "page"
-    folder.mkdir(exist_ok=True)
-    path, response = download(url, folder, ctx, default_name="page")
-    if path.suffix.lower() not in (".html", ".htm"):
-        path = path.rename(path.with_name(path.name + ".html"))
-    return StagedFile(path, "page", path.name, response.url)
 
 
 def _result(

@@ -27,14 +27,20 @@ _NAMED_HANDLE = re.compile(
     r"\b(?P<platform>X|Twitter|Telegram|Instagram|TikTok|YouTube)\s+(?P<what>account|channel|handle|user|profile)"
     r"\s+(?!@)(?P<handle>[A-Za-z0-9_]{3,32})\b"
 )
-_SENTENCE_END = re.compile(r"[.!?…]+[\"”’»)\]]*\s+(?=[\"“‘«(\[]?[A-ZÀ-ÞА-ЯЁ0-9@#])|\n[ \t]*\n\s*")
-# In plain text a line break also ends a sentence, unless the next line plainly continues it.
-_LINE_END = re.compile(r"\n\s*(?![a-zà-ÿа-яё(\[<])")
+_SENTENCE_END = re.compile(
+    r"[.!?…]+[\"”’»)\]]*\s+(?=[\"“‘«(\[]?(?:[A-ZÀ-ÞА-ЯЁ0-9@#]|https?://))"  # a full stop, then a new start
+    r"|\n[ \t]*\n\s*"  # or a blank line
+)
+# In plain text a line break also ends a sentence, unless the next line plainly continues it
+# (a lower-case word); a line that starts with a link is a new citation.
+_LINE_END = re.compile(r"\n\s*(?=https?://|(?![a-zà-ÿа-яё(\[<]))")
 # Words that tell which platform a nearby handle lives on.
 _CUES = [
     (
         "x",
-        re.compile(r"\b(?:Twitter|tweet(?:s|ed)?|X (?:account|post|user|handle|thread)|(?:on|via|from) X)\b"),
+        re.compile(
+            r"\b(?:Twitter|tweet(?:s|ed)?|X (?:account|post|user|handle|thread)|(?:[Oo]n|[Vv]ia|[Ff]rom) X)\b"
+        ),
     ),
     ("telegram", re.compile(r"\b(?:Telegram|t\.me)\b", re.IGNORECASE)),
     ("youtube", re.compile(r"\bYouTube\b", re.IGNORECASE)),
@@ -188,7 +194,7 @@ def _named_sources(text: str, sentences: _Sentences, registry: list[Source]) -> 
     for source in registry:
         names = sorted({source.name, *source.aliases}, key=len, reverse=True)
         pattern = re.compile(
-            r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE
+            r"(?<![\w@])(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE
         )
         for match in pattern.finditer(text):
             sentence = sentences.around(match.start(), match.end())

@@ -29,7 +29,12 @@ class ReadReport:
 
 
 def read_report(
-    archive: Archive, origin: str, config: dict[str, Any], *, fmt: str | None = None, case_name: str | None = None
+    archive: Archive,
+    origin: str,
+    config: dict[str, Any],
+    *,
+    fmt: str | None = None,
+    case_name: str | None = None,
 ) -> ReadReport:
     capture_id = None
     if urlsplit(origin).scheme in ("http", "https"):
@@ -55,7 +60,12 @@ def read_report(
 
 
 def capture_targets(
-    archive: Archive, report: ReadReport, config: dict[str, Any], *, case_name: str | None = None, progress=None
+    archive: Archive,
+    report: ReadReport,
+    config: dict[str, Any],
+    *,
+    case_name: str | None = None,
+    progress=None,
 ) -> list[tuple[Target, CaptureOutcome | None]]:
     """Capture every target that has a URL; each outcome is linked back to its target row."""
     results = []
@@ -69,11 +79,17 @@ def capture_targets(
     return results
 
 
-def _captured_page(archive: Archive, url: str, config: dict[str, Any], case_name: str | None) -> tuple[bytes, str]:
+def _captured_page(
+    archive: Archive, url: str, config: dict[str, Any], case_name: str | None
+) -> tuple[bytes, str]:
     outcome = capture_url(archive, url, config, case_name=case_name)
     if outcome.status != "ok":
         raise FetchError(f"could not capture the report at {url}: {outcome.error}")
-    pages = [a for a in outcome.artifacts if a.role in ("page", "media") and a.media.mime in ("text/html", "text/plain")]
+    pages = [
+        a
+        for a in outcome.artifacts
+        if a.role in ("page", "media") and a.media.mime in ("text/html", "text/plain")
+    ]
     if not pages:
         raise UsageError(f"{url} is not a page archiver can read as a report")
     return pages[0].blob_path.read_bytes(), outcome.capture_id

@@ -28,10 +28,11 @@ _KEEP_ONLY = {
 }
 
 _HOSTS = {
-    "twitter.com": "x.com", "www.twitter.com": "x.com", "mobile.twitter.com": "x.com", "m.twitter.com": "x.com",
-    "www.x.com": "x.com", "mobile.x.com": "x.com", "m.x.com": "x.com",
+    "twitter.com": "x.com", "www.twitter.com": "x.com", "mobile.twitter.com": "x.com",
+    "m.twitter.com": "x.com", "www.x.com": "x.com", "mobile.x.com": "x.com", "m.x.com": "x.com",
     "telegram.me": "t.me", "www.t.me": "t.me", "www.telegram.me": "t.me",
-    "youtube.com": "www.youtube.com", "m.youtube.com": "www.youtube.com", "music.youtube.com": "www.youtube.com",
+    "youtube.com": "www.youtube.com", "m.youtube.com": "www.youtube.com",
+    "music.youtube.com": "www.youtube.com",
     "instagram.com": "www.instagram.com", "m.instagram.com": "www.instagram.com",
     "tiktok.com": "www.tiktok.com", "m.tiktok.com": "www.tiktok.com",
     "facebook.com": "www.facebook.com", "m.facebook.com": "www.facebook.com",

@@ -22,8 +22,10 @@ _BLOCK_TAGS = {
 }  # fmt: skip
 _SKIPPED_TAGS = {"script", "style", "noscript", "template", "svg", "iframe"}
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.IGNORECASE)
-_MD_LINK = re.compile(r"(?P<image>!?)\[(?P<label>[^\]\n]*)\]\((?P<url><[^>\n]+>|[^)\s]+(?:\([^)\s]*\)[^)\s]*)*)"
-                      r"(?:\s+\"[^\"\n]*\")?\)")  # fmt: skip
+_MD_LINK = re.compile(
+    r"(?P<image>!?)\[(?P<label>[^\]\n]*)\]"
+    r"\((?P<url><[^>\n]+>|[^)\s]+(?:\([^)\s]*\)[^)\s]*)*)(?:\s+\"[^\"\n]*\")?\)"
+)
 _MD_AUTOLINK = re.compile(r"<(?P<url>https?://[^>\s]+)>")
 _MD_DECORATION = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+)|\*\*|~~", re.MULTILINE)
 

@@ -1,0 +1,1 @@
+"""`archiver verify` on a whole archive: fixity, catalog against blobs and custody, tokens, log."""

@@ -1,0 +1,64 @@
+"""The whole-archive audit behind `archiver verify`, and the custody event that records it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from archiver.audit.blobs import check_blobs
+from archiver.audit.captures import check_captures
+from archiver.audit.custody import check_custody
+from archiver.audit.timestamps import check_timestamps
+from archiver.config import operator_name
+from archiver.findings import Finding
+from archiver.timestamps.authorities import authorities
+from store import Archive
+from store.archive_key import load_public_pem
+from store.custody import append_event, checkpoints, events
+
+
+def audit_archive(
+    archive: Archive, config: dict[str, Any], done: Callable[[int], None] | None = None
+) -> list[Finding]:
+    catalog = archive.catalog
+    rows = catalog.rows("SELECT * FROM custody_events ORDER BY seq")
+    logged = events(catalog)
+    findings = check_blobs(archive, done)
+    findings += check_captures(catalog, logged)
+    findings += check_timestamps(catalog, logged, authorities(config))
+    findings += check_custody(rows, checkpoints(catalog), _public_key(archive))
+    return findings
+
+
+def total_blob_bytes(archive: Archive) -> int:
+    return archive.catalog.db.execute("SELECT coalesce(sum(size), 0) FROM blobs").fetchone()[0]
+
+
+def record_audit(archive: Archive, findings: list[Finding], config: dict[str, Any]) -> None:
+    """The audit itself is custody: who checked the archive, when, and what they found."""
+    with archive.catalog.transaction():
+        append_event(
+            archive.catalog,
+            action="verify",
+            actor=operator_name(config),
+            subject="archive",
+            hashes=[],
+            detail={
+                "ok": not findings,
+                "findings": len(findings),
+                "kinds": sorted({f.kind for f in findings}),
+            },
+        )
+
+
+def _public_key(archive: Archive):
+    """The key checkpoints must be signed with; never created by an audit.
+
+    Taken from the private key when it is there, so that swapping the public key file
+    alone cannot make forged checkpoints pass.
+    """
+    if archive.key.private_path.is_file():
+        return archive.key.public_key
+    if archive.key.public_path.is_file():
+        return load_public_pem(archive.key.public_path.read_bytes())
+    return None

@@ -1,0 +1,179 @@
+"""The custody log: an append-only list of events, each a leaf of an RFC 9162 Merkle tree.
+
+An event says who did what to which capture, when, and names the SHA-256 digests it
+concerns. It is written in the same transaction as the rows it records, so the log
+never says something happened that the catalog does not hold, or the reverse. After a
+command has added events, a checkpoint (tree size, root hash, time) is signed with the
+archive key; a later rewrite of any event no longer reproduces the signed roots.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from store.archive_key import ArchiveKey, key_id, signature_holds
+from store.canonical import canonical_json
+from store.catalog import Catalog
+from store.clock import utc_now
+from store.manifest import capture_manifest, manifest_digest, manifest_value
+from store.merkle import RootBuilder, leaf_hash
+
+ACTIONS = ("capture", "import", "timestamp", "export", "verify", "note")
+STATEMENT_HEADER = "archiver custody checkpoint v1"
+
+
+def leaf_bytes(event: dict[str, Any]) -> bytes:
+    """The leaf an event row stands for; recomputed from its columns when auditing."""
+    hashes = event["hashes"] if isinstance(event["hashes"], list) else json.loads(event["hashes"])
+    detail = event["detail"] if isinstance(event["detail"], dict) else json.loads(event["detail"])
+    return canonical_json(
+        {
+            "seq": event["seq"],
+            "time": event["time"],
+            "actor": event["actor"],
+            "action": event["action"],
+            "subject": event["subject"],
+            "hashes": hashes,
+            "detail": detail,
+        }
+    )
+
+
+def append_event(
+    catalog: Catalog,
+    *,
+    action: str,
+    actor: str,
+    subject: str,
+    hashes: list[str],
+    detail: dict[str, Any],
+) -> dict[str, Any]:
+    """Add one event; the caller's open transaction is what makes it atomic with its rows."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown custody action {action!r}")
+    if not catalog.db.conn.in_transaction:
+        raise RuntimeError("custody events are written inside the transaction of what they record")
+    seq = catalog.db.execute("SELECT coalesce(max(seq) + 1, 0) FROM custody_events").fetchone()[0]
+    event = {
+        "seq": seq,
+        "time": utc_now(),
+        "actor": actor,
+        "action": action,
+        "subject": subject,
+        "hashes": hashes,
+        "detail": detail,
+    }
+    leaf = leaf_bytes(event)
+    catalog.insert(
+        "custody_events", {**event, "leaf": leaf.decode("utf-8"), "leaf_hash": leaf_hash(leaf).hex()}
+    )
+    return event
+
+
+def log_capture(catalog: Catalog, capture_id: str) -> dict[str, Any]:
+    """The event for a capture or import just written: its manifest digest and every file's."""
+    manifest = manifest_value(catalog, capture_id)
+    digest = manifest_digest(capture_manifest(catalog, capture_id))
+    capture = manifest["capture"]
+    files = [{k: a[k] for k in ("name", "role", "sha256", "size", "mime")} for a in manifest["artifacts"]]
+    return append_event(
+        catalog,
+        action=capture["kind"],
+        actor=capture["operator"],
+        subject=capture_id,
+        hashes=[digest, *sorted({a["sha256"] for a in files})],
+        detail={
+            "manifest_sha256": digest,
+            "url": capture.get("final_url") or capture.get("input_url"),
+            "artifacts": files,
+        },
+    )
+
+
+def log_failed_attempt(catalog: Catalog, attempt_id: str) -> dict[str, Any]:
+    row = catalog.one("SELECT * FROM failed_attempts WHERE id = ?", [attempt_id])
+    return append_event(
+        catalog,
+        action="capture",
+        actor=row["operator"],
+        subject=attempt_id,
+        hashes=[row["warc_sha256"]] if row["warc_sha256"] else [],
+        detail={
+            "status": "failed",
+            "url": row["url"],
+            "error_kind": row["error_kind"],
+            "error": row["error"],
+        },
+    )
+
+
+def events(catalog: Catalog, subject: str | None = None) -> list[dict[str, Any]]:
+    where, params = ("WHERE subject = ?", [subject]) if subject else ("", [])
+    rows = catalog.rows(f"SELECT * FROM custody_events {where} ORDER BY seq", params)
+    for row in rows:
+        row["hashes"] = json.loads(row["hashes"])
+        row["detail"] = json.loads(row["detail"])
+    return rows
+
+
+def leaf_hashes(catalog: Catalog) -> list[bytes]:
+    return [
+        bytes.fromhex(r[0]) for r in catalog.db.execute("SELECT leaf_hash FROM custody_events ORDER BY seq")
+    ]
+
+
+def checkpoints(catalog: Catalog) -> list[dict[str, Any]]:
+    return catalog.rows("SELECT * FROM checkpoints ORDER BY id")
+
+
+def checkpoint_statement(tree_size: int, root_hash: str, time: str, key_id: str) -> bytes:
+    """The exact bytes a checkpoint signature covers (also shipped in bundles as a file)."""
+    return (
+        f"{STATEMENT_HEADER}\ntree_size: {tree_size}\nroot: {root_hash}\ntime: {time}\nkey: {key_id}\n"
+    ).encode("ascii")
+
+
+def needs_checkpoint(catalog: Catalog) -> bool:
+    size = catalog.db.execute("SELECT count(*) FROM custody_events").fetchone()[0]
+    last = catalog.db.execute("SELECT tree_size FROM checkpoints ORDER BY id DESC LIMIT 1").fetchone()
+    return size > (last[0] if last else 0)
+
+
+def write_checkpoint(catalog: Catalog, key: ArchiveKey) -> dict[str, Any] | None:
+    """Sign the current tree head, unless the latest checkpoint already covers it."""
+    if not needs_checkpoint(catalog):
+        return None
+    with catalog.transaction():
+        if not needs_checkpoint(catalog):
+            return None
+        hashes = leaf_hashes(catalog)
+        root = RootBuilder().extend(hashes).root().hex()
+        time = utc_now()
+        statement = checkpoint_statement(len(hashes), root, time, key.key_id)
+        row = {
+            "tree_size": len(hashes),
+            "root_hash": root,
+            "time": time,
+            "key_id": key.key_id,
+            "signature": key.sign(statement).hex(),
+        }
+        row["id"] = catalog.insert("checkpoints", row)
+    return row
+
+
+def latest_checkpoint(catalog: Catalog) -> dict[str, Any] | None:
+    return catalog.one("SELECT * FROM checkpoints ORDER BY id DESC LIMIT 1")
+
+
+def checkpoint_signature_holds(checkpoint: dict[str, Any], public_key: Ed25519PublicKey) -> bool:
+    statement = checkpoint_statement(
+        checkpoint["tree_size"], checkpoint["root_hash"], checkpoint["time"], checkpoint["key_id"]
+    )
+    try:
+        signature = bytes.fromhex(checkpoint["signature"])
+    except ValueError:
+        return False
+    return checkpoint["key_id"] == key_id(public_key) and signature_holds(public_key, statement, signature)
