@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from warcio.capture_http import capture_http
 from warcio.warcwriter import WARCWriter
 
 from archiver.config import operator_name
@@ -40,6 +39,7 @@ from archiver.replay import replaying
 from archiver.screenshot import ScreenshotUnavailable, take_screenshot
 from archiver.timestamps.stamping import is_timestamped, stamp_captures
 from archiver.versions import tool_versions
+from archiver.warc_recording import recording_http
 from store import Archive
 from store.clock import new_id, utc_now
 from store.custody import log_failed_attempt
@@ -138,7 +138,7 @@ def _fetch_recording(
     with open(warc_path, "wb") as out:
         writer = WARCWriter(out, gzip=True)
         writer.write_record(writer.create_warcinfo_record(warc_path.name, _warcinfo(versions)))
-        with capture_http(writer), ctx.session, replaying(config, ctx.session):
+        with recording_http(writer), ctx.session, replaying(config, ctx.session):
             for fetcher in fetcher_chain():
                 if not fetcher.accepts(url):
                     continue
@@ -174,12 +174,11 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _close_stray_responses() -> None:
-    """Finalise responses a fetcher left unclosed before the next exchange starts.
+    """Finalise responses a fetcher dropped without closing, while the WARC is still open.
 
-    warcio records through one recorder per thread; a response that yt-dlp's extractors
-    dropped without closing is only closed when the garbage collector reaches it, and
-    closing it then would end (and corrupt) whichever exchange is in flight at that
-    moment. Collecting here writes it to the WARC at a safe point instead.
+    A response is written to the WARC when it is closed; one that yt-dlp's extractors let
+    go is closed only when the garbage collector reaches it, which could be after the
+    capture has closed its WARC, losing the record.
     """
     gc.collect()
 

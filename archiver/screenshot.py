@@ -8,6 +8,7 @@ Chromium is optional; without it the capture goes on and says why it has no pict
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import shutil
 from pathlib import Path
@@ -39,38 +40,54 @@ def take_screenshot(url: str, target: Path, session: requests.Session, config: d
     """Render ``url`` with every request served through ``session``; write a PNG to ``target``."""
     try:
         from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
     except ImportError as exc:
         raise ScreenshotUnavailable("the playwright package is not installed") from exc
     settings = config.get("screenshot", {})
-    browser_path = find_browser(config)
     timeout_ms = float(settings.get("timeout", 30)) * 1000
     budget = _ByteBudget(int(config["fetch"]["max_file_size"]))
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=browser_path, args=["--no-sandbox"])
-            try:
-                context = browser.new_context(
-                    viewport={
-                        "width": int(settings.get("width", 1280)),
-                        "height": int(settings.get("height", 900)),
-                    },
-                    service_workers="block",
-                    user_agent=config["fetch"]["user_agent"],
-                )
-                context.route("**/*", lambda route, request: _answer(route, request, session, budget, config))
-                context.route_web_socket("**/*", lambda ws: ws.close())
-                page = context.new_page()
-                page.goto(url, wait_until="load", timeout=timeout_ms)
-                _settle(page)
-                page.screenshot(path=str(target), full_page=True, timeout=timeout_ms)
-            finally:
-                browser.close()
+        context = _browser(find_browser(config)).new_context(
+            viewport={"width": int(settings.get("width", 1280)), "height": int(settings.get("height", 900))},
+            service_workers="block",
+            user_agent=config["fetch"]["user_agent"],
+        )
+        try:
+            context.route("**/*", lambda route, request: _answer(route, request, session, budget, config))
+            context.route_web_socket("**/*", lambda ws: ws.close())
+            page = context.new_page()
+            page.goto(url, wait_until="load", timeout=timeout_ms)
+            _settle(page)
+            page.screenshot(path=str(target), full_page=True, timeout=timeout_ms)
+        finally:
+            context.close()
     except PlaywrightError as exc:
         raise ScreenshotUnavailable(
             f"Chromium could not render the page: {exc.message.splitlines()[0]}"
         ) from exc
     return target
+
+
+_browsers: dict[str, Any] = {}
+
+
+def _browser(executable: str) -> Any:
+    """One Chromium per process, started on first use: a capture run of many pages pays
+    the browser's start-up once. Each screenshot still gets a fresh, empty context."""
+    browser = _browsers.get(executable)
+    if browser is None or not browser.is_connected():
+        from playwright.sync_api import sync_playwright
+
+        driver = sync_playwright().start()
+        browser = driver.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        _browsers[executable] = browser
+        atexit.register(_shut_down, browser, driver)
+    return browser
+
+
+def _shut_down(browser: Any, driver: Any) -> None:
+    with contextlib.suppress(Exception):  # the browser may already be gone at exit
+        browser.close()
+        driver.stop()
 
 
 class _ByteBudget:

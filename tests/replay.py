@@ -26,6 +26,8 @@ def configure(
         f'replay = "{server.base}"',
         f"min_interval = {{ {pause} }}",
         "backoff = 0.2",
+        "[screenshot]",  # these tests are about parsing and pacing; screenshots are tested apart
+        "enabled = false",
     ]
     if cookies_file is not None:
         lines += ["[fetch]", f'cookies_file = "{cookies_file}"']
