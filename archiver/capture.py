@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import gc
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -145,8 +143,7 @@ def _fetch_recording(
                 attempt_dir = workdir / fetcher.name.replace(":", "_")
                 attempt_dir.mkdir()
                 try:
-                    with _collector_paused():
-                        result = fetcher.fetch(url, attempt_dir, ctx)
+                    result = fetcher.fetch(url, attempt_dir, ctx)
                 finally:
                     _close_stray_responses()
                 if result is not None:
@@ -155,22 +152,6 @@ def _fetch_recording(
                     _add_screenshot(result, workdir, ctx)
                     return result
     raise NothingArchivableError(f"nothing archivable was found at {url}")
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Keep the garbage collector from finalising a stray response in the middle of a fetch.
-
-    When it runs is decided by allocation counts, so without this a stray response from
-    yt-dlp's extraction step could be closed at any point of the download that follows.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _close_stray_responses() -> None:
