@@ -114,3 +114,13 @@ def test_phash_is_imagehash_phash(originals):
     for path in originals.values():
         with Image.open(path) as img:
             assert phash_hex(img) == str(imagehash.phash(img))
+
+
+def test_exif_orientation_is_applied_before_hashing(tmp_path):
+    upright = Image.fromarray(photo("coffee"))
+    upright.save(tmp_path / "upright.jpg", quality=95)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored turned; viewers rotate it back by 90 degrees
+    upright.rotate(90, expand=True).save(tmp_path / "stored-turned.jpg", quality=95, exif=exif.tobytes())
+    a, b = hash_image_file(tmp_path / "upright.jpg"), hash_image_file(tmp_path / "stored-turned.jpg")
+    assert hamming(a.pdq[0], b.pdq[0]) <= 8
