@@ -19,6 +19,7 @@ import requests
 # Headers Chromium must not see twice or in a form the body no longer has: requests
 # hands over the decoded body, whole.
 _DROPPED_RESPONSE_HEADERS = {"content-encoding", "transfer-encoding", "content-length", "connection"}
+_CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 _DROPPED_REQUEST_HEADERS = {"host", "content-length", "connection", "accept-encoding"}
 
 
@@ -46,7 +47,7 @@ def take_screenshot(url: str, target: Path, session: requests.Session, config: d
     timeout_ms = float(settings.get("timeout", 30)) * 1000
     budget = _ByteBudget(int(config["fetch"]["max_file_size"]))
     try:
-        context = _browser(find_browser(config)).new_context(
+        context = shared_browser(find_browser(config)).new_context(
             viewport={"width": int(settings.get("width", 1280)), "height": int(settings.get("height", 900))},
             service_workers="block",
             user_agent=config["fetch"]["user_agent"],
@@ -70,15 +71,19 @@ def take_screenshot(url: str, target: Path, session: requests.Session, config: d
 _browsers: dict[str, Any] = {}
 
 
-def _browser(executable: str) -> Any:
+def shared_browser(executable: str) -> Any:
     """One Chromium per process, started on first use: a capture run of many pages pays
-    the browser's start-up once. Each screenshot still gets a fresh, empty context."""
+    the browser's start-up once, and Playwright's synchronous driver allows only one per
+    thread anyway. Each screenshot still gets a fresh, empty context."""
     browser = _browsers.get(executable)
     if browser is None or not browser.is_connected():
         from playwright.sync_api import sync_playwright
 
         driver = sync_playwright().start()
-        browser = driver.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        browser = driver.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         _browsers[executable] = browser
         atexit.register(_shut_down, browser, driver)
     return browser

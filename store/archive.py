@@ -67,6 +67,27 @@ class Archive:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     @contextmanager
+    def snapshot(self) -> Iterator[list[str]]:
+        """A consistent view for an audit: the blob files on disk and a catalog read snapshot,
+        both taken while no writer is between putting a blob and committing its row.
+
+        Yields the blob hashes on disk; catalog reads inside the block see the catalog as
+        it was at that moment, while other processes go on capturing.
+        """
+        with open(self._lock_path, "rb") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)  # writers hold it shared only while committing
+            try:
+                on_disk = list(self.blobs.iter_hashes())
+                self.catalog.db.execute("BEGIN")
+                self.catalog.db.execute("SELECT count(*) FROM blobs").fetchone()  # pins the snapshot
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+        try:
+            yield on_disk
+        finally:
+            self.catalog.db.execute("COMMIT")
+
+    @contextmanager
     def staging(self, name: str) -> Iterator[Path]:
         """A private work folder, locked for as long as this process uses it."""
         folder = self.root / "staging" / name

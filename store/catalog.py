@@ -33,6 +33,13 @@ class Catalog:
         self.db = Database(conn)
         self.migrate()
 
+    @classmethod
+    def wrapping(cls, db: Database) -> Catalog:
+        """Row helpers over a connection already open (a migration's), with no migrating."""
+        catalog = cls.__new__(cls)
+        catalog.db = db
+        return catalog
+
     def close(self) -> None:
         self.db.close()
 

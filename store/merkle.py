@@ -69,16 +69,74 @@ class RootBuilder:
         return result
 
 
+class MerkleTree:
+    """Proofs over one list of leaf hashes, with subtree roots computed once and reused.
+
+    Proving many leaves of a large log (a bundle's events) then costs one pass over the
+    leaves plus O(log n) per proof, instead of a full rehash per proof.
+    """
+
+    def __init__(self, hashes: Sequence[bytes]) -> None:
+        self.hashes = list(hashes)
+        self._roots: dict[tuple[int, int], bytes] = {}
+
+    @property
+    def size(self) -> int:
+        return len(self.hashes)
+
+    def root(self, lo: int = 0, hi: int | None = None) -> bytes:
+        hi = self.size if hi is None else hi
+        key = (lo, hi)
+        if key not in self._roots:
+            if hi - lo == 0:
+                self._roots[key] = hashlib.sha256(b"").digest()
+            elif hi - lo == 1:
+                self._roots[key] = self.hashes[lo]
+            else:
+                k = lo + _split(hi - lo)
+                self._roots[key] = node_hash(self.root(lo, k), self.root(k, hi))
+        return self._roots[key]
+
+    def inclusion_proof(self, index: int, size: int | None = None) -> list[bytes]:
+        """PATH(m, D[n]) of RFC 9162 2.1.3.1 in the tree of the first ``size`` leaves."""
+        size = self.size if size is None else size
+        if not 0 <= index < size <= self.size:
+            raise ProofError(f"leaf {index} is outside a tree of size {size}")
+        path: list[bytes] = []
+        lo, hi = 0, size
+        while hi - lo > 1:
+            k = lo + _split(hi - lo)
+            if index < k:
+                path.append(self.root(k, hi))
+                hi = k
+            else:
+                path.append(self.root(lo, k))
+                lo = k
+        return path[::-1]
+
+    def consistency_proof(self, first: int, second: int | None = None) -> list[bytes]:
+        """PROOF(m, D[n]) of RFC 9162 2.1.4.1: the tree of size ``first`` is a prefix of this one."""
+        second = self.size if second is None else second
+        if not 0 < first <= second <= self.size:
+            raise ProofError(f"no consistency proof from size {first} to {second}")
+        return self._subproof(first, 0, second, True)
+
+    def _subproof(self, m: int, lo: int, hi: int, complete: bool) -> list[bytes]:
+        n = hi - lo
+        if m == n:
+            return [] if complete else [self.root(lo, hi)]
+        k = _split(n)
+        if m <= k:
+            return [*self._subproof(m, lo, lo + k, complete), self.root(lo + k, hi)]
+        return [*self._subproof(m - k, lo + k, hi, False), self.root(lo, lo + k)]
+
+
 def inclusion_proof(index: int, hashes: Sequence[bytes]) -> list[bytes]:
-    """PATH(m, D[n]) of RFC 9162 2.1.3.1, over leaf hashes."""
-    if not 0 <= index < len(hashes):
-        raise ProofError(f"leaf {index} is outside a tree of size {len(hashes)}")
-    if len(hashes) == 1:
-        return []
-    k = _split(len(hashes))
-    if index < k:
-        return [*inclusion_proof(index, hashes[:k]), root_from_leaf_hashes(hashes[k:])]
-    return [*inclusion_proof(index - k, hashes[k:]), root_from_leaf_hashes(hashes[:k])]
+    return MerkleTree(hashes).inclusion_proof(index)
+
+
+def consistency_proof(first: int, hashes: Sequence[bytes]) -> list[bytes]:
+    return MerkleTree(hashes).consistency_proof(first)
 
 
 def root_from_inclusion(index: int, size: int, leaf: bytes, proof: Sequence[bytes]) -> bytes:
@@ -108,23 +166,6 @@ def verify_inclusion(index: int, size: int, leaf: bytes, proof: Sequence[bytes],
         return root_from_inclusion(index, size, leaf, proof) == root
     except ProofError:
         return False
-
-
-def consistency_proof(first: int, hashes: Sequence[bytes]) -> list[bytes]:
-    """PROOF(m, D[n]) of RFC 9162 2.1.4.1: the tree of size ``first`` is a prefix of ``hashes``."""
-    if not 0 < first <= len(hashes):
-        raise ProofError(f"no consistency proof from size {first} to {len(hashes)}")
-    return _subproof(first, hashes, True)
-
-
-def _subproof(m: int, hashes: Sequence[bytes], complete: bool) -> list[bytes]:
-    n = len(hashes)
-    if m == n:
-        return [] if complete else [root_from_leaf_hashes(hashes)]
-    k = _split(n)
-    if m <= k:
-        return [*_subproof(m, hashes[:k], complete), root_from_leaf_hashes(hashes[k:])]
-    return [*_subproof(m - k, hashes[k:], False), root_from_leaf_hashes(hashes[:k])]
 
 
 def verify_consistency(

@@ -125,7 +125,8 @@ def _reports(db: Database) -> None:
 
 
 def _custody(db: Database) -> None:
-    """Custody log (Merkle leaves), its signed checkpoints, and RFC 3161 tokens of captures.
+    """Custody log (Merkle leaves), its signed checkpoints, RFC 3161 tokens of captures, and
+    the SHA-512 of exported blobs (bundles list both digests; blobs never change).
 
     Triggers refuse UPDATE and DELETE on the log and checkpoints: the log is append-only
     by construction, and `archiver verify` catches anyone who goes around the triggers.
@@ -165,12 +166,20 @@ def _custody(db: Database) -> None:
             )
     db.execute(
         """
+        CREATE TABLE timestamp_batches (   -- one token for many captures: the document it covers
+            sha256 TEXT PRIMARY KEY,
+            document BLOB NOT NULL         -- canonical JSON: capture id -> manifest SHA-256
+        )"""
+    )
+    db.execute(
+        """
         CREATE TABLE timestamps (
             id INTEGER PRIMARY KEY,
             capture_id TEXT NOT NULL REFERENCES captures(id),
             tsa_name TEXT NOT NULL,
             tsa_url TEXT NOT NULL,
-            manifest_sha256 TEXT NOT NULL, -- of the capture manifest the token covers
+            manifest_sha256 TEXT NOT NULL, -- of the capture manifest the token vouches for
+            batch_sha256 TEXT REFERENCES timestamp_batches(sha256),  -- NULL: token covers the manifest
             token BLOB NOT NULL,           -- TimeStampResp, DER, as the TSA sent it
             chain TEXT NOT NULL,           -- PEM certificates the token carries
             gen_time TEXT NOT NULL,        -- the TSA's time, UTC
@@ -179,6 +188,22 @@ def _custody(db: Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX timestamps_capture ON timestamps(capture_id)")
+    _adopt_existing_captures(db)
+    db.execute(
+        """
+        CREATE TABLE blob_sha512 (         -- second digest, computed once at a blob's first export
+            sha256 TEXT PRIMARY KEY REFERENCES blobs(sha256),
+            sha512 TEXT NOT NULL
+        )"""
+    )
+
+
+def _adopt_existing_captures(db: Database) -> None:
+    """Captures made before the log existed get their event now, once, marked as adopted."""
+    from store.catalog import Catalog  # imported here: the catalog module imports this one
+    from store.custody import adopt_existing_captures
+
+    adopt_existing_captures(Catalog.wrapping(db))
 
 
 def _perceptual_hashes(db: Database) -> None:

@@ -6,12 +6,14 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+import archiver.config
 from tests.media import write_jpeg, write_mp4
 from tests.tsa import LocalTSA, tsa_config
 from tests.webserver import TestSite
@@ -36,10 +38,21 @@ def local_tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalTSA]:
 
 @pytest.fixture(autouse=True)
 def timestamp_config(local_tsa: LocalTSA, tmp_path_factory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test stamps with the local TSA, never a public one."""
+    """Every test stamps with the local TSA, never a public one: the built-in defaults are
+    read with the local TSA in place of the public ones (so a test's own config override
+    cannot bring them back), and child processes get it through $ARCHIVER_CONFIG."""
     path = tmp_path_factory.mktemp("config") / "tsa.toml"
     path.write_text(tsa_config({"local": local_tsa}))
     monkeypatch.setenv("ARCHIVER_CONFIG", str(path))
+    real_read = archiver.config._read
+
+    def read(source: Path) -> dict:
+        data = real_read(source)
+        if source == archiver.config.DEFAULTS_FILE:
+            data["timestamp"] = tomllib.loads(path.read_text())["timestamp"]
+        return data
+
+    monkeypatch.setattr(archiver.config, "_read", read)
     return path
 
 

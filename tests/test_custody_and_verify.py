@@ -10,14 +10,20 @@ import json
 import os
 import sqlite3
 import stat
+import threading
 from pathlib import Path
 
 import pytest
 
+from archiver.audit.archive import audit_archive
+from archiver.config import load_config
 from archiver.timestamps.authorities import Authority
 from archiver.timestamps.tokens import request_token
+from store import Archive
 from store.catalog import Catalog
+from store.custody import log_failed_attempt
 from store.manifest import capture_manifest
+from tests.media import write_jpeg
 from tests.tsa import LocalTSA, tsa_config
 
 
@@ -206,6 +212,13 @@ def test_token_over_a_different_manifest(archived, cli_json, archive_dir, local_
     )
 
 
+def test_deleted_token(archived, cli_json, archive_dir):
+    with db(archive_dir) as conn:
+        conn.execute("DELETE FROM timestamps WHERE capture_id = ?", [archived["import"]])
+    code, found, _ = verify(cli_json)
+    assert code == 1 and ("timestamp-missing", f"capture {archived['import']}") in found
+
+
 def test_unreachable_tsa_does_not_fail_the_capture(site, media, cli_json, local_tsa, tmp_path, monkeypatch):
     offline = tmp_path / "offline.toml"
     offline.write_text(tsa_config({"local": local_tsa}, unreachable=True))
@@ -225,6 +238,18 @@ def test_unreachable_tsa_does_not_fail_the_capture(site, media, cli_json, local_
     assert code == 0, found
 
 
+def test_token_of_a_tsa_without_roots_is_kept_and_reported_unverifiable(
+    site, media, cli_json, local_tsa, tmp_path, monkeypatch
+):
+    config = tmp_path / "noroot.toml"
+    config.write_text(f'[timestamp]\n[[timestamp.tsa]]\nname = "bare"\nurl = "{local_tsa.url}"\nroots = []\n')
+    monkeypatch.setenv("ARCHIVER_CONFIG", str(config))
+    code, [result] = cli_json("capture", site.add("/p.jpg", media["jpeg"].read_bytes(), "image/jpeg"))
+    assert code == 0 and result["timestamped"] is True
+    code, found, report = verify(cli_json)
+    assert code == 1 and [f["kind"] for f in report["findings"]] == ["timestamp-unverifiable"]
+
+
 def test_note_is_logged_against_the_capture(archived, cli, cli_json):
     code, event = cli_json("note", archived["capture"][:20], "Geolocated to the north gate.")
     assert code == 0 and event["action"] == "note" and event["subject"] == archived["capture"]
@@ -237,7 +262,114 @@ def test_note_is_logged_against_the_capture(archived, cli, cli_json):
     assert code == 0, found
 
 
+def test_verify_without_an_archive_is_a_usage_error(cli, archive_dir):
+    code, _, err = cli("verify")
+    assert code == 2 and "there is no archive" in err and not archive_dir.exists()
+
+
 def test_commands_have_examples(cli):
     for command in ("log", "note", "timestamp", "verify"):
         code, out, _ = cli(command, "--help")
         assert code == 0 and "Example" in out
+
+
+def test_a_folder_import_costs_each_tsa_one_request(media, cli_json, archive_dir, local_tsa, tmp_path):
+    folder = tmp_path / "footage"
+    folder.mkdir()
+    for i, name in enumerate(("coffee", "astronaut", "chelsea")):
+        write_jpeg(folder / f"{i}.jpg", name)
+    before = local_tsa.requests
+    code, imported = cli_json("import", str(folder))
+    assert code == 0 and all(i["timestamped"] for i in imported)
+    assert local_tsa.requests == before + 1
+    code, found, _ = verify(cli_json)
+    assert code == 0, found
+    with db(archive_dir) as conn:
+        conn.execute("UPDATE captures SET title = 'renamed' WHERE id = ?", [imported[1]["capture_id"]])
+        row_id = conn.execute(
+            "SELECT id FROM timestamps WHERE capture_id = ?", [imported[1]["capture_id"]]
+        ).fetchone()[0]
+    code, found, _ = verify(cli_json)
+    name = f"timestamp {row_id} (local, capture {imported[1]['capture_id']})"
+    assert ("timestamp-mismatch", name) in found
+    assert not any(imported[0]["capture_id"] in obj for _, obj in found)
+
+
+def test_catching_up_stamps_every_pending_capture_in_one_request(
+    media, cli_json, local_tsa, tmp_path, monkeypatch
+):
+    offline = tmp_path / "offline.toml"
+    offline.write_text(tsa_config({"local": local_tsa}, unreachable=True))
+    monkeypatch.setenv("ARCHIVER_CONFIG", str(offline))
+    for name in ("coffee", "chelsea"):
+        code, [result] = cli_json("import", str(write_jpeg(tmp_path / f"{name}.jpg", name)))
+        assert code == 0 and result["timestamped"] is False
+    monkeypatch.setenv("ARCHIVER_CONFIG", str(tmp_path / "online.toml"))
+    (tmp_path / "online.toml").write_text(tsa_config({"local": local_tsa}))
+    before = local_tsa.requests
+    code, report = cli_json("timestamp")
+    assert code == 0 and report["stamped"] == 2 and local_tsa.requests == before + 1
+    code, found, _ = verify(cli_json)
+    assert code == 0, found
+
+
+def test_captures_made_before_the_custody_log_are_adopted_once(archived, cli_json, archive_dir):
+    """An archive from before migration 0004: its captures get one 'adopted' event each."""
+    with db(archive_dir) as conn:
+        for table in ("custody_events", "checkpoints", "timestamps", "timestamp_batches", "blob_sha512"):
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("DELETE FROM schema_migrations WHERE name = '0004_custody'")
+    for key in (archive_dir / "keys").iterdir():
+        key.unlink()
+    code, log = cli_json("log")
+    assert code == 0
+    adopted = {e["subject"] for e in log["events"] if e["detail"].get("adopted")}
+    assert adopted == {archived["capture"], archived["import"]}
+    code, found, _ = verify(cli_json)
+    assert code == 0, found
+    code, report = cli_json("timestamp")
+    assert code == 0 and report["stamped"] == 2
+
+
+def test_audit_waits_for_a_writer_between_blob_and_row(archived, archive_dir):
+    """A writer has put a blob but not yet committed its row: the audit must not see half of it."""
+    writer, auditor = Archive(archive_dir), Archive(archive_dir)
+    found: list = []
+    with writer.write_lock():
+        blob = writer.blobs.put_bytes(b"what the server answered")
+        audit = threading.Thread(
+            target=lambda: found.extend(audit_archive(auditor, load_config(archive_dir)))
+        )
+        audit.start()
+        audit.join(timeout=1.0)
+        assert audit.is_alive()  # waiting for the writer to commit
+        with writer.catalog.transaction():
+            writer.catalog.insert(
+                "blobs",
+                {
+                    "sha256": blob.sha256,
+                    "size": blob.size,
+                    "mime": "application/warc",
+                    "kind": "data",
+                    "first_stored_at": "2026-01-01T00:00:00Z",
+                },
+            )
+            writer.catalog.insert(
+                "failed_attempts",
+                {
+                    "id": "attempt-1",
+                    "url": "http://example.invalid/",
+                    "started_at": "2026-01-01T00:00:00Z",
+                    "ended_at": "2026-01-01T00:00:01Z",
+                    "error_kind": "fetch",
+                    "error": "gone",
+                    "operator": "test",
+                    "tool_versions": "{}",
+                    "warc_sha256": blob.sha256,
+                },
+            )
+            log_failed_attempt(writer.catalog, "attempt-1")
+    audit.join()
+    writer.close()
+    auditor.close()
+    assert found == []

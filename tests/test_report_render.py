@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageStat
-from playwright.sync_api import sync_playwright
+
+from archiver.screenshot import shared_browser
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
@@ -20,14 +21,9 @@ LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 
 @pytest.fixture(scope="module")
 def browser():
+    """The Chromium archiver itself drives for screenshots (one Playwright driver per thread)."""
     assert CHROMIUM, "Debian's chromium is required (installed by .ci/run)"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
+    return shared_browser(CHROMIUM)
 
 
 def render(browser, page_file: Path, screenshot: Path) -> list[str]:

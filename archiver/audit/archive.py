@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from archiver.audit.blobs import check_blobs
 from archiver.audit.captures import check_captures
 from archiver.audit.custody import check_custody
@@ -21,12 +23,13 @@ def audit_archive(
     archive: Archive, config: dict[str, Any], done: Callable[[int], None] | None = None
 ) -> list[Finding]:
     catalog = archive.catalog
-    rows = catalog.rows("SELECT * FROM custody_events ORDER BY seq")
-    logged = events(catalog)
-    findings = check_blobs(archive, done)
-    findings += check_captures(catalog, logged)
-    findings += check_timestamps(catalog, logged, authorities(config))
-    findings += check_custody(rows, checkpoints(catalog), _public_key(archive))
+    with archive.snapshot() as on_disk:  # other processes may go on capturing meanwhile
+        rows = catalog.rows("SELECT * FROM custody_events ORDER BY seq")
+        logged = events(catalog)
+        findings = check_blobs(archive, on_disk, done)
+        findings += check_captures(catalog, logged)
+        findings += check_timestamps(catalog, logged, authorities(config))
+        findings += check_custody(rows, checkpoints(catalog), _public_key(archive))
     return findings
 
 
@@ -51,7 +54,7 @@ def record_audit(archive: Archive, findings: list[Finding], config: dict[str, An
         )
 
 
-def _public_key(archive: Archive):
+def _public_key(archive: Archive) -> Ed25519PublicKey | None:
     """The key checkpoints must be signed with; never created by an audit.
 
     Taken from the private key when it is there, so that swapping the public key file

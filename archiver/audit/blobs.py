@@ -9,10 +9,13 @@ from archiver.findings import Finding
 from store import Archive
 
 
-def check_blobs(archive: Archive, done: Callable[[int], None] | None = None) -> list[Finding]:
+def check_blobs(
+    archive: Archive, blob_files: list[str], done: Callable[[int], None] | None = None
+) -> list[Finding]:
+    """``blob_files``: the hashes found on disk when the catalog snapshot was taken."""
     catalog = archive.catalog
     rows = {r["sha256"]: r for r in catalog.rows("SELECT sha256, size FROM blobs")}
-    on_disk = set(archive.blobs.iter_hashes())
+    on_disk = set(blob_files)
     findings = [
         Finding("blob-missing", sha, f"catalog row has no file; used by {_users(archive, sha)}")
         for sha in sorted(set(rows) - on_disk)

@@ -4,13 +4,14 @@ and the very token the custody log recorded."""
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any
 
 from archiver.findings import Finding
 from archiver.timestamps.authorities import Authority
 from archiver.timestamps.tokens import TokenError, check_token
 from store.catalog import Catalog
-from store.manifest import UnknownCaptureError, capture_manifest
+from store.manifest import UnknownCaptureError, capture_manifest, manifest_digest
 
 _KINDS = {
     "other-data": "timestamp-mismatch",
@@ -26,8 +27,14 @@ def check_timestamps(catalog: Catalog, events: list[dict[str, Any]], tsas: list[
         (e["subject"], e["hashes"][1]) for e in events if e["action"] == "timestamp" and len(e["hashes"]) > 1
     }
     by_name = {a.name: a for a in tsas}
-    findings = []
-    for row in catalog.rows("SELECT * FROM timestamps ORDER BY id"):
+    rows = catalog.rows("SELECT * FROM timestamps ORDER BY id")
+    stored = {(r["capture_id"], hashlib.sha256(r["token"] or b"").hexdigest()) for r in rows}
+    findings = [
+        Finding("timestamp-missing", f"capture {capture_id}", f"the custody log records token {token[:16]}…")
+        for capture_id, token in sorted(logged - stored)
+    ]
+    verdicts: dict[tuple[str, str, str], tuple[str, str] | None] = {}
+    for row in rows:
         name = f"timestamp {row['id']} ({row['tsa_name']}, capture {row['capture_id']})"
         token_sha = hashlib.sha256(row["token"] or b"").hexdigest()
         if (row["capture_id"], token_sha) not in logged:
@@ -39,13 +46,42 @@ def check_timestamps(catalog: Catalog, events: list[dict[str, Any]], tsas: list[
         except UnknownCaptureError:
             findings.append(Finding("capture-missing", name, "the token's capture is not in the catalog"))
             continue
-        authority = by_name.get(row["tsa_name"])
-        roots = (
-            authority.root_certificates() if authority else [c for a in tsas for c in a.root_certificates()]
-        )
-        intermediates = authority.intermediate_certificates() if authority else []
-        try:
-            check_token(row["token"], manifest, roots, intermediates)
-        except TokenError as exc:
-            findings.append(Finding(_KINDS.get(exc.reason, "timestamp-invalid"), name, str(exc)))
+        message, problem = _covered(catalog, row, manifest)
+        if problem is not None:
+            findings.append(Finding("timestamp-mismatch", name, problem))
+            continue
+        key = (token_sha, hashlib.sha256(message).hexdigest(), row["tsa_name"])
+        if key not in verdicts:  # a batch token is checked once, not once per capture it covers
+            verdicts[key] = _verdict(row, message, by_name.get(row["tsa_name"]), tsas)
+        if verdicts[key] is not None:
+            kind, detail = verdicts[key]
+            findings.append(Finding(kind, name, detail))
     return findings
+
+
+def _covered(catalog: Catalog, row: dict[str, Any], manifest: bytes) -> tuple[bytes, str | None]:
+    """The bytes the token must cover: the manifest, or the batch document that lists it."""
+    if row.get("batch_sha256") is None:
+        return manifest, None
+    found = catalog.one("SELECT document FROM timestamp_batches WHERE sha256 = ?", [row["batch_sha256"]])
+    if found is None:
+        return b"", "the batch document this token covers is missing"
+    try:
+        listed = json.loads(found["document"])["manifests"].get(row["capture_id"])
+    except (ValueError, KeyError, AttributeError):
+        return b"", "the batch document this token covers is unreadable"
+    if listed != manifest_digest(manifest):
+        return b"", "the batch this token covers lists another manifest for this capture"
+    return found["document"], None
+
+
+def _verdict(
+    row: dict[str, Any], message: bytes, authority: Authority | None, tsas: list[Authority]
+) -> tuple[str, str] | None:
+    roots = authority.root_certificates() if authority else [c for a in tsas for c in a.root_certificates()]
+    intermediates = authority.intermediate_certificates() if authority else []
+    try:
+        check_token(row["token"], message, roots, intermediates)
+    except TokenError as exc:
+        return _KINDS.get(exc.reason, "timestamp-invalid"), str(exc)
+    return None

@@ -11,6 +11,7 @@ import os
 import secrets
 import shutil
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,8 +25,10 @@ from archiver.bundle.bagit_files import (
     write_manifests,
     write_tag_manifests,
 )
+from archiver.bundle.evidence import CUSTODY_DIR, ROOTS_DIR, add_capture_evidence, add_custody, add_tsa_roots
 from archiver.bundle.payload import CapturePayload, write_capture
 from archiver.bundle.report import render_report
+from archiver.bundle.seal import seal_bag
 from archiver.bundle.verify_md import render_verify_md
 from archiver.bundle.wacz import write_wacz
 from archiver.config import operator_name
@@ -33,6 +36,11 @@ from archiver.errors import UsageError
 from archiver.fetchers.base import ProgressCallback
 from store import Archive
 from store.clock import utc_now
+from store.digests import known_sha512, remember_sha512
+from store.perceptual import perceptual_summary
+from store.queries import capture_detail
+
+COPY_WORKERS = 2
 
 
 @dataclass
@@ -94,14 +102,15 @@ def _build(
 ) -> ExportResult:
     created = utc_now()
     bundle_id = f"archiver-bundle-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
-    payloads: list[CapturePayload] = []
-    for done, capture_id in enumerate(capture_ids, 1):
-        payloads.append(write_capture(archive, capture_id, bag))
-        if progress is not None:
-            progress("exporting", done, len(capture_ids))
+    payloads = _write_captures(archive, capture_ids, bag, progress)
+    manifest_digests = [add_capture_evidence(archive, payload, bag) for payload in payloads]
+    shared = CapturePayload("custody", bag / CUSTODY_DIR, {})
+    roots = CapturePayload("tsa-roots", bag / ROOTS_DIR, {})
+    timeline = add_custody(archive, payloads, shared, bag, bundle_id, manifest_digests, config)
+    add_tsa_roots(payloads, roots, bag, config)
     digests: dict[str, dict[str, str]] = {}
     sizes: dict[str, int] = {}
-    for payload in payloads:
+    for payload in [*payloads, shared, roots]:
         digests.update(payload.digests)
         sizes.update(payload.sizes)
     _add_wacz(bag, payloads, created, bundle_id, digests, sizes)
@@ -120,11 +129,36 @@ def _build(
     ]
     tag_files = [bag / "bagit.txt", write_bag_info(bag, bag_info), *manifests]
     report = bag / "index.html"
-    report.write_text(render_report(bag_info, payloads, custody=[]), encoding="utf-8")
+    report.write_text(render_report(bag_info, payloads, custody=timeline), encoding="utf-8")
     verify_md = bag / "VERIFY.md"
     verify_md.write_text(render_verify_md(bag_name), encoding="utf-8")
     write_tag_manifests(bag, [*tag_files, report, verify_md])
+    seal_bag(archive, bag, config)
     return ExportResult(bag, bundle_id, capture_ids, len(sizes), sum(sizes.values()))
+
+
+def _write_captures(
+    archive: Archive, capture_ids: list[str], bag: Path, progress: ProgressCallback | None
+) -> list[CapturePayload]:
+    """Copy captures two at a time: SHA-512 is the slowest part of an export, and each
+    copy hashes in threads that release the GIL, so a second capture uses the other cores."""
+    details = [capture_detail(archive.catalog, capture_id) for capture_id in capture_ids]
+    blobs = sorted({a["sha256"] for d in details for a in d["artifacts"]})
+    known = known_sha512(archive.catalog, blobs)
+    perceptual = {sha: perceptual_summary(archive.catalog, sha) for sha in blobs}
+    payloads: list[CapturePayload] = []
+    with ThreadPoolExecutor(max_workers=COPY_WORKERS) as pool:
+        for payload in pool.map(lambda d: write_capture(archive, d, bag, known, perceptual), details):
+            payloads.append(payload)
+            if progress is not None:
+                progress("exporting", len(payloads), len(capture_ids))
+    hashed = {
+        a["sha256"]: payload.digests[f"data/captures/{payload.capture_id}/files/{a['name']}"]["sha512"]
+        for payload in payloads
+        for a in payload.detail["artifacts"]
+    }
+    remember_sha512(archive.catalog, {k: v for k, v in hashed.items() if k not in known})
+    return payloads
 
 
 def _add_wacz(

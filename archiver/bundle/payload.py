@@ -14,8 +14,6 @@ from typing import Any
 
 from archiver.errors import ArchiverError
 from store import Archive
-from store.perceptual import perceptual_summary
-from store.queries import capture_detail
 from store.streams import fan_out
 
 METADATA_SCHEMA = "archiver-bundle-capture/1"
@@ -38,17 +36,30 @@ class CapturePayload:
     detail: dict[str, Any]
     digests: dict[str, dict[str, str]] = field(default_factory=dict)  # bag-relative path -> digests
     sizes: dict[str, int] = field(default_factory=dict)
+    timestamps: list[dict[str, Any]] = field(default_factory=list)  # for the report
+    custody: list[dict[str, Any]] = field(default_factory=list)  # events, for the report
 
 
-def write_capture(archive: Archive, capture_id: str, bag: Path) -> CapturePayload:
-    detail = capture_detail(archive.catalog, capture_id)
+def write_capture(
+    archive: Archive,
+    detail: dict[str, Any],
+    bag: Path,
+    known_sha512: dict[str, str],
+    perceptual: dict[str, dict[str, Any] | None],
+) -> CapturePayload:
+    """Copy one capture's files and describe them; touches blobs only, so captures can be
+    written side by side (``detail``, the SHA-512s already known and the perceptual hashes
+    are read from the catalog beforehand, by the caller, on the catalog's own thread)."""
+    capture_id = detail["id"]
     folder = bag / "data" / "captures" / capture_id
     (folder / "files").mkdir(parents=True)
     payload = CapturePayload(capture_id, folder, detail)
     artifacts = []
     for artifact in detail["artifacts"]:
         relative = f"files/{artifact['name']}"
-        digests, size = copy_blob(archive, artifact["sha256"], folder / relative)
+        digests, size = copy_blob(
+            archive, artifact["sha256"], folder / relative, known_sha512.get(artifact["sha256"])
+        )
         payload.digests[_bag_path(bag, folder / relative)] = digests
         payload.sizes[_bag_path(bag, folder / relative)] = size
         artifacts.append(
@@ -77,9 +88,8 @@ def write_capture(archive: Archive, capture_id: str, bag: Path) -> CapturePayloa
         },
     }
     for a in artifacts:
-        perceptual = perceptual_summary(archive.catalog, a["sha256"])
-        if perceptual is not None:
-            hashes["files"][a["path"]]["perceptual"] = perceptual
+        if perceptual.get(a["sha256"]) is not None:
+            hashes["files"][a["path"]]["perceptual"] = perceptual[a["sha256"]]
     add_json(payload, bag, "metadata.json", metadata)
     add_json(payload, bag, "hashes.json", hashes)
     return payload
@@ -87,9 +97,14 @@ def write_capture(archive: Archive, capture_id: str, bag: Path) -> CapturePayloa
 
 def add_json(payload: CapturePayload, bag: Path, name: str, value: Any) -> Path:
     """Write a JSON file into the capture's folder and account for it in the manifests."""
+    data = (json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+    return add_bytes(payload, bag, name, data)
+
+
+def add_bytes(payload: CapturePayload, bag: Path, name: str, data: bytes) -> Path:
+    """Write exact bytes into the capture's folder and account for them in the manifests."""
     path = payload.folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = (json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
     path.write_bytes(data)
     payload.digests[_bag_path(bag, path)] = {
         a: hashlib.new(a, data).hexdigest() for a in ("sha256", "sha512")
@@ -98,17 +113,22 @@ def add_json(payload: CapturePayload, bag: Path, name: str, value: Any) -> Path:
     return path
 
 
-def copy_blob(archive: Archive, sha256: str, target: Path) -> tuple[dict[str, str], int]:
-    hashers = {"sha256": hashlib.sha256(), "sha512": hashlib.sha512()}
+def copy_blob(
+    archive: Archive, sha256: str, target: Path, sha512: str | None = None
+) -> tuple[dict[str, str], int]:
+    """Copy a blob, checking its SHA-256 on the way; SHA-512 too unless already known."""
+    hashers = (
+        {"sha256": hashlib.sha256()} if sha512 else {"sha256": hashlib.sha256(), "sha512": hashlib.sha512()}
+    )
     try:
         with archive.blobs.open(sha256) as src, open(target, "wb") as dst:
-            size = fan_out(src, [hashers["sha256"].update, hashers["sha512"].update, dst.write])
+            size = fan_out(src, [*(h.update for h in hashers.values()), dst.write])
     except FileNotFoundError as exc:
         raise DamagedBlobError(f"blob {sha256} is missing from the archive; run `archiver verify`") from exc
     digests = {name: h.hexdigest() for name, h in hashers.items()}
     if digests["sha256"] != sha256:
         raise DamagedBlobError(f"blob {sha256} no longer matches its hash; run `archiver verify`")
-    return digests, size
+    return {"sha256": sha256, "sha512": sha512 or digests["sha512"]}, size
 
 
 def _bag_path(bag: Path, path: Path) -> str:

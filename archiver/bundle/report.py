@@ -111,5 +111,24 @@ def _capture_section(payload: CapturePayload) -> str:
         f"<section class='capture' id='c-{escape(payload.capture_id)}'><h2>{escape(_label(d))}</h2>"
         f"{_table(facts)}{post}<h3>Media</h3><div class='previews'>{''.join(previews) or 'none'}</div>"
         "<h3>Files</h3><table><tr><th>Role</th><th>Name</th><th>Type</th><th>Bytes</th><th>SHA-256</th></tr>"
-        f"{rows}</table></section>"
+        f"{rows}</table>{_timestamps(payload)}</section>"
+    )
+
+
+def _timestamps(payload: CapturePayload) -> str:
+    """Trusted time: who vouched that this capture's manifest existed, and when."""
+    if not payload.timestamps:
+        return (
+            "<h3>Trusted timestamps</h3><p>None: no time-stamping authority could be reached for this "
+            "capture. Its times above come from the capturing machine's clock only.</p>"
+        )
+    rows = "".join(
+        f"<tr><td>{escape(t['tsa_name'])}</td><td><code>{escape(t['gen_time'])}</code></td>"
+        f"<td><code>{escape(t['serial'])}</code></td><td><code>{escape(t['file'])}</code></td></tr>"
+        for t in payload.timestamps
+    )
+    return (
+        "<h3>Trusted timestamps</h3><p>RFC 3161 tokens over <code>manifest.json</code>, which lists every "
+        "file's SHA-256 and this capture's metadata.</p><table><tr><th>Authority</th>"
+        f"<th>Time (UTC, genTime)</th><th>Serial</th><th>Token</th></tr>{rows}</table>"
     )

@@ -1,14 +1,160 @@
-"""`archiver verify BUNDLE`: everything a bundle claims, checked with no archive at hand."""
+"""`archiver verify BUNDLE`: everything a bundle claims, checked with no archive at hand.
+
+In order: the bag itself (completeness, checksums, metadata against files); the seal
+(Ed25519 signature and RFC 3161 tokens over the tag manifest); the signed custody
+checkpoint; then per capture its custody inclusion proofs, its manifest against its
+files and its custody events, and its timestamp tokens against its manifest.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
+import bagit
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from archiver.bundle.check import check_bag, opened_bundle
+from archiver.bundle.evidence import EXPORT_EVENT, PUBLIC_KEY, ROOTS_DIR
+from archiver.bundle.proofs import (
+    Checkpoint,
+    check_checkpoint,
+    check_custody_file,
+    logged_manifest_digests,
+    logged_token_digests,
+    sha256_file,
+)
+from archiver.bundle.seal import SEALED, SIGNATURE
 from archiver.findings import Finding
+from archiver.timestamps.authorities import Authority, authorities
+from archiver.timestamps.tokens import TokenError, check_token
+from store.archive_key import load_public_pem, signature_holds
+
+_TOKEN_KINDS = {"other-data": "timestamp-mismatch", "no-root": "timestamp-unverifiable"}
 
 
 def verify_bundle(path: Path, config: dict[str, Any]) -> list[Finding]:
     with opened_bundle(path) as root:
-        return check_bag(root)
+        findings = check_bag(root)
+        if any(f.kind == "not-a-bag" for f in findings):
+            return findings
+        key, key_findings = _public_key(root)
+        findings += key_findings
+        findings += _check_seal(root, key, config)
+        checkpoint, checkpoint_findings = check_checkpoint(root, key)
+        findings += checkpoint_findings
+        findings += check_custody_file(root, EXPORT_EVENT, checkpoint)[1]
+        listed = dict(bagit.Bag(str(root)).payload_entries())
+        listed = {path: digests.get("sha256") for path, digests in listed.items()}
+        captures = root / "data" / "captures"
+        for folder in sorted(p for p in captures.iterdir() if p.is_dir()) if captures.is_dir() else []:
+            findings += _check_capture(root, folder, checkpoint, listed, config)
+    return findings
+
+
+def _public_key(root: Path) -> tuple[Ed25519PublicKey | None, list[Finding]]:
+    try:
+        return load_public_pem((root / PUBLIC_KEY).read_bytes()), []
+    except (OSError, ValueError):
+        return None, [Finding("key-missing", PUBLIC_KEY, "the archive's public key is absent or unreadable")]
+
+
+def _check_seal(root: Path, key: Ed25519PublicKey | None, config: dict[str, Any]) -> list[Finding]:
+    sealed = root / SEALED
+    if not sealed.is_file():
+        return []  # check_bag already named the missing tag manifest
+    data = sealed.read_bytes()
+    findings = []
+    signature = root / SIGNATURE
+    if not signature.is_file():
+        findings.append(Finding("signature-missing", SIGNATURE, "the tag manifest is not signed"))
+    elif key is not None and not signature_holds(key, data, signature.read_bytes()):
+        findings.append(
+            Finding("signature-invalid", SIGNATURE, f"{SEALED} is not what the archive key signed")
+        )
+    for token in sorted(root.glob(f"{SEALED}.*.tsr")):
+        tsa = token.name[len(SEALED) + 1 : -len(".tsr")]
+        findings += _check_token(root, token, data, tsa, config)
+    return findings
+
+
+def _check_capture(
+    root: Path, folder: Path, checkpoint: Checkpoint | None, listed: dict[str, str], config: dict[str, Any]
+) -> list[Finding]:
+    rel = folder.relative_to(root).as_posix()
+    events, findings = check_custody_file(root, f"{rel}/custody.json", checkpoint)
+    manifest_path = folder / "manifest.json"
+    try:
+        manifest = manifest_path.read_bytes()
+        value = json.loads(manifest)
+    except (OSError, ValueError):
+        return [*findings, Finding("metadata-unreadable", f"{rel}/manifest.json", "missing or not JSON")]
+    findings += _manifest_against_files(rel, folder, value, listed)
+    if checkpoint is not None and sha256_file(manifest_path) not in logged_manifest_digests(events):
+        findings.append(
+            Finding(
+                "custody-mismatch", f"{rel}/manifest.json", "no proven custody event records this manifest"
+            )
+        )
+    logged_tokens = logged_token_digests(events)
+    for token in sorted((folder / "timestamps").glob("*.tsr")):
+        token_rel = token.relative_to(root).as_posix()
+        if checkpoint is not None and sha256_file(token) not in logged_tokens:
+            findings.append(
+                Finding("timestamp-unlogged", token_rel, "no proven custody event records this token")
+            )
+        covered, problem = _covered(token, folder.name, manifest)
+        if problem is not None:
+            findings.append(Finding("timestamp-mismatch", token_rel, problem))
+            continue
+        findings += _check_token(root, token, covered, token.stem.rsplit("-", 1)[0], config)
+    return findings
+
+
+def _covered(token: Path, capture_id: str, manifest: bytes) -> tuple[bytes, str | None]:
+    """The manifest, or the batch document beside the token when one token stamped many captures."""
+    batch = token.with_name(f"{token.stem}.batch.json")
+    if not batch.is_file():
+        return manifest, None
+    document = batch.read_bytes()
+    try:
+        listed = json.loads(document)["manifests"].get(capture_id)
+    except (ValueError, KeyError, AttributeError):
+        return b"", f"{batch.name} is unreadable"
+    if listed != hashlib.sha256(manifest).hexdigest():
+        return b"", f"{batch.name} lists another manifest for this capture"
+    return document, None
+
+
+def _manifest_against_files(
+    rel: str, folder: Path, manifest: dict[str, Any], listed: dict[str, str]
+) -> list[Finding]:
+    """The timestamped manifest must name the capture and the very files the bag lists.
+
+    Compared with the bag's SHA-256 manifest rather than by hashing again: check_bag has
+    already held every file to that manifest, and named any file that differs.
+    """
+    if manifest.get("capture", {}).get("id") != folder.name:
+        return [Finding("metadata-mismatch", f"{rel}/manifest.json", "describes another capture")]
+    findings = []
+    for artifact in manifest.get("artifacts", []):
+        path = f"{rel}/files/{artifact.get('name')}"
+        if listed.get(path) != artifact.get("sha256"):
+            findings.append(Finding("metadata-mismatch", path, "differs from manifest.json"))
+    return findings
+
+
+def _check_token(root: Path, token: Path, message: bytes, tsa: str, config: dict[str, Any]) -> list[Finding]:
+    rel = token.relative_to(root).as_posix()
+    configured = next((a for a in authorities(config) if a.name == tsa), None)
+    roots = configured.root_certificates() if configured else []
+    intermediates = configured.intermediate_certificates() if configured else []
+    if not roots:  # a TSA this machine does not know: fall back on the roots the bag ships
+        roots = Authority(tsa, "", (root / ROOTS_DIR / f"{tsa}.pem",)).root_certificates()
+    try:
+        check_token(token.read_bytes(), message, roots, intermediates)
+    except TokenError as exc:
+        return [Finding(_TOKEN_KINDS.get(exc.reason, "timestamp-invalid"), rel, str(exc))]
+    return []

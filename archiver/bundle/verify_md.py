@@ -59,6 +59,15 @@ _SCHEMAS = f"""
   `kind` and, for media, width, height, duration and codecs.
 - `hashes.json` (schema `{HASHES_SCHEMA}`): SHA-256, SHA-512 and size of every file, and
   perceptual hashes of images and video frames where they were computed.
+- `manifest.json`: the capture's manifest exactly as it was timestamped (canonical JSON:
+  the capture's catalog row and each file's name, role, SHA-256, size and type).
+- `timestamps/<TSA>-<n>.tsr`: RFC 3161 timestamp responses over manifest.json, with the
+  certificates each carries in `<TSA>-<n>-chain.pem`.
+- `custody.json`: the capture's custody events with their inclusion proofs.
+
+`data/custody/`: the signed checkpoint (`checkpoint.txt`, `checkpoint.sig`), the archive's
+public key, and the export's own custody event. `data/tsa-roots/`: root certificates of
+the time-stamping authorities, as configured in the exporting archive.
 
 `data/archive.wacz`: the captures' WARCs as a WACZ package; open it in ReplayWeb.page
 (offline) to see the captured pages as they were served.
@@ -70,5 +79,62 @@ of time by themselves; trusted time comes from RFC 3161 timestamp tokens where p
 """
 
 
-def render_verify_md(bag_name: str, extra_checks: str = "", extra_sections: str = "") -> str:
-    return _INTRO.format(bag_name=bag_name, extra_checks=extra_checks) + extra_sections + _SCHEMAS
+_CHECKS = """, the signature and the trusted timestamps over the tag manifest, every
+capture's timestamp tokens against its manifest, and every custody event's inclusion
+proof against the signed checkpoint"""
+
+_SEAL = """
+4. **The bag was sealed by the archive and has not been re-manifested since.** The tag
+   manifest is signed with the archive's Ed25519 key (OpenSSL 3):
+
+       openssl pkeyutl -verify -pubin -inkey data/custody/archive-public-key.pem \\
+         -rawin -in tagmanifest-sha256.txt -sigfile tagmanifest-sha256.txt.sig
+
+   It must print `Signature Verified Successfully`. The key travels inside the bundle, so
+   also check that it is the archive's published key: its id is
+
+       openssl pkey -pubin -in data/custody/archive-public-key.pem -outform DER | tail -c 32 | sha256sum
+
+   and must equal the key id the archive's operator published elsewhere.
+
+5. **Trusted time of the whole bag** (when a time-stamping authority answered at export):
+   for each `tagmanifest-sha256.txt.<TSA>.tsr`,
+
+       openssl ts -verify -data tagmanifest-sha256.txt -in tagmanifest-sha256.txt.<TSA>.tsr \\
+         -CAfile data/tsa-roots/<TSA>.pem
+
+   must print `Verification: OK`; `openssl ts -reply -in tagmanifest-sha256.txt.<TSA>.tsr -text`
+   shows the authority's time (`Time stamp:`). Compare the root certificate in
+   `data/tsa-roots/` with the one the authority publishes.
+
+6. **Trusted time of each capture.** `data/captures/<id>/manifest.json` lists the SHA-256
+   of every file of the capture and its metadata; it is what was timestamped at capture:
+
+       openssl ts -verify -data data/captures/<id>/manifest.json \\
+         -in data/captures/<id>/timestamps/<TSA>-<n>.tsr -CAfile data/tsa-roots/<TSA>.pem \\
+         -untrusted data/captures/<id>/timestamps/<TSA>-<n>-chain.pem
+
+   Then check that the files are those the manifest lists: each `"sha256"` in
+   manifest.json must equal `sha256sum data/captures/<id>/files/<name>`.
+
+   When `<TSA>-<n>.batch.json` sits beside a token, one request stamped several captures
+   at once and the token covers that file instead: give it as `-data`, then check that
+   it lists this capture's id with the output of `sha256sum data/captures/<id>/manifest.json`.
+
+7. **Chain of custody.** `data/custody/checkpoint.txt` is the archive's signed custody log
+   head (number of events and Merkle root):
+
+       openssl pkeyutl -verify -pubin -inkey data/custody/archive-public-key.pem \\
+         -rawin -in data/custody/checkpoint.txt -sigfile data/custody/checkpoint.sig
+
+   Each capture's `custody.json` lists its events (capture, timestamps, notes) as the
+   exact leaf bytes of the log, each with an RFC 9162 inclusion proof: hashing the leaf
+   as SHA-256(0x00 || leaf) and combining it with the proof's hashes as RFC 9162 section
+   2.1.3.2 describes must give the root in checkpoint.txt. `archiver verify` does this;
+   any RFC 9162 (Certificate Transparency) library can too. `data/custody/export-event.json`
+   proves the same way that this export was itself logged.
+"""
+
+
+def render_verify_md(bag_name: str) -> str:
+    return _INTRO.format(bag_name=bag_name, extra_checks=_CHECKS) + _SEAL + _SCHEMAS

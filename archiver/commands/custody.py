@@ -105,6 +105,8 @@ def _summary(event: dict) -> str:
         return repr(d.get("text", ""))
     if event["action"] == "timestamp":
         return f"{d.get('tsa')} genTime {d.get('gen_time')}"
+    if event["action"] == "export":
+        return f"{len(d.get('captures', []))} capture(s)"
     if event["action"] == "verify":
         return "clean" if d.get("ok") else f"{d.get('findings')} finding(s): {', '.join(d.get('kinds', []))}"
     if "manifest_sha256" in d:

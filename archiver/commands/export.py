@@ -33,8 +33,12 @@ def export_command(
     """Export captures as a BagIt evidence bundle that anyone can verify offline.
 
     The bundle holds the files as captured, their WARCs (also as a WACZ for
-    ReplayWeb.page), metadata.json and hashes.json per capture, SHA-256 and SHA-512
-    manifests, a self-contained index.html report and VERIFY.md.
+    ReplayWeb.page), metadata.json, hashes.json, the timestamped manifest.json with
+    its RFC 3161 tokens and the custody events with inclusion proofs per capture, the
+    signed custody checkpoint and the archive's public key, SHA-256 and SHA-512
+    manifests, a self-contained index.html report and VERIFY.md. The tag manifest is
+    signed with the archive key and timestamped by the configured TSAs; the export is
+    logged in the custody log. Check it with `archiver verify BUNDLE`.
 
     \b
     Examples:

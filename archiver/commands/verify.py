@@ -9,8 +9,16 @@ import click
 
 from archiver.audit.archive import audit_archive, record_audit, total_blob_bytes
 from archiver.bundle.verify import verify_bundle
-from archiver.cliutil import archive_option, friendly_errors, json_option, open_archive, print_json
+from archiver.cliutil import (
+    archive_option,
+    archive_root,
+    friendly_errors,
+    json_option,
+    open_archive,
+    print_json,
+)
 from archiver.config import load_config
+from archiver.errors import UsageError
 from archiver.findings import Finding, report_json
 from archiver.progress import download_progress
 
@@ -42,6 +50,8 @@ def verify_command(bundle: Path | None, archive_dir: str | None, as_json: bool) 
     if bundle is not None:
         findings = verify_bundle(bundle, load_config(None))
     else:
+        if not (archive_root(archive_dir) / "catalog.db").is_file():
+            raise UsageError(f"there is no archive at {archive_root(archive_dir)}")
         with open_archive(archive_dir) as archive:
             config = load_config(archive.root)
             with download_progress(enabled=not as_json) as progress:
