@@ -5,21 +5,33 @@ from __future__ import annotations
 import click
 
 from archiver import __version__
-from archiver.commands.browse import list_command, search_command, show_command
-from archiver.commands.capture import capture_command
-from archiver.commands.custody import log_command, note_command
-from archiver.commands.demo import demo_command
-from archiver.commands.dupes import dupes_command
-from archiver.commands.export import export_command
-from archiver.commands.importing import import_command
-from archiver.commands.lookup import lookup_command
-from archiver.commands.report import report_command
-from archiver.commands.sources import sources_command
-from archiver.commands.timestamp import timestamp_command
-from archiver.commands.verify import verify_command
+from archiver.lazy_group import LazyGroup
+
+# name -> "module:command"; each module is imported only when its command runs.
+COMMANDS = {
+    "capture": "archiver.commands.capture:capture_command",
+    "import": "archiver.commands.importing:import_command",
+    "show": "archiver.commands.browse:show_command",
+    "list": "archiver.commands.browse:list_command",
+    "search": "archiver.commands.browse:search_command",
+    "export": "archiver.commands.export:export_command",
+    "report": "archiver.commands.report:report_command",
+    "demo": "archiver.commands.demo:demo_command",
+    "sources": "archiver.commands.sources:sources_command",
+    "log": "archiver.commands.custody:log_command",
+    "note": "archiver.commands.custody:note_command",
+    "timestamp": "archiver.commands.timestamp:timestamp_command",
+    "verify": "archiver.commands.verify:verify_command",
+    "lookup": "archiver.commands.lookup:lookup_command",
+    "dupes": "archiver.commands.dupes:dupes_command",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=LazyGroup,
+    lazy_commands=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="archiver")
 def main() -> None:
     """Capture, fix, recognise and hand over social-media evidence.
@@ -28,23 +40,3 @@ def main() -> None:
     Example:
       archiver capture https://t.me/somechannel/123 --case aleppo-2024
     """
-
-
-for command in (
-    capture_command,
-    import_command,
-    show_command,
-    list_command,
-    search_command,
-    export_command,
-    report_command,
-    demo_command,
-    sources_command,
-    log_command,
-    note_command,
-    timestamp_command,
-    verify_command,
-    lookup_command,
-    dupes_command,
-):
-    main.add_command(command)

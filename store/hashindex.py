@@ -93,12 +93,18 @@ class HashIndex:
         return int(self.meta["high_water"])
 
     def _open(self) -> None:
-        """Read meta.json and map its files; retry if a writer swapped them in between."""
+        """Read meta.json and map its files; retry if a writer swapped them in between.
+
+        An index that cannot be read (damaged, or written by another format) reads as
+        empty and "unreadable", which makes the next catch-up rebuild it from the catalog.
+        """
+        unreadable = {**_empty_meta(), "unreadable": True}
         for _attempt in range(5):
             try:
                 meta = json.loads((self.folder / "meta.json").read_text())
                 if meta.get("format") != FORMAT:
-                    raise ValueError(f"unknown index format {meta.get('format')}")
+                    self._meta, self._arrays = unreadable, {}
+                    return
                 arrays = {
                     key: np.load(self.folder / name, mmap_mode="r") for key, name in meta["files"].items()
                 }
@@ -106,10 +112,13 @@ class HashIndex:
                 if not self.exists:
                     self._meta, self._arrays = _empty_meta(), {}
                     return
-                continue
+                continue  # a writer replaced the files after we read meta.json
+            except (ValueError, KeyError, AttributeError):
+                self._meta, self._arrays = unreadable, {}
+                return
             self._meta, self._arrays = meta, arrays
             return
-        raise OSError(f"the hash index in {self.folder} keeps changing under this reader")
+        self._meta, self._arrays = unreadable, {}
 
     def reload(self) -> None:
         self._meta, self._arrays = None, {}
@@ -155,11 +164,14 @@ class HashIndex:
         run_starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
         positions = np.repeat(starts, lengths) + (np.arange(total) - run_starts)
         rows = np.asarray(perm[np.repeat(chunk_flat, lengths), positions], dtype=np.int64)
-        pair = np.unique(np.repeat(query_of, lengths) * n + rows)
-        query, rows = pair // n, pair % n
+        query = np.repeat(query_of, lengths)
         distance = _distances(codes[query], main_codes[rows])
         close = distance <= radius
-        return Hits(query[close], np.asarray(main_ids[rows[close]]), distance[close])
+        # a row near a query on several chunks was found several times: keep it once
+        pair = query[close] * n + rows[close]
+        pair, first = np.unique(pair, return_index=True)
+        query, rows = pair // n, pair % n
+        return Hits(query, np.asarray(main_ids[rows]), distance[close][first])
 
     # --- writing ----------------------------------------------------------------------
 

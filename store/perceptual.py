@@ -56,10 +56,6 @@ def record_status(catalog: Catalog, sha256: str, kind: str, status: str, detail:
     )
 
 
-def already_hashed(catalog: Catalog, sha256: str) -> bool:
-    return catalog.one("SELECT 1 AS x FROM perceptual_hash_status WHERE sha256 = ?", [sha256]) is not None
-
-
 def open_index(archive_root: Path, catalog: Catalog, which: IndexedTable) -> HashIndex:
     """The index for ``which``, brought level with the catalog first (cheap when it already is)."""
     index = HashIndex(Path(archive_root) / "index" / which.name)

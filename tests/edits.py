@@ -79,23 +79,30 @@ def edited_jpeg(source: Image.Image, edit: str, path: Path) -> Path:
 # --- video ---------------------------------------------------------------------------
 
 
-def tour_frames(photos: list[str], seconds: float, fps: int, size: tuple[int, int]):
+def tour_frames(
+    photos: list[str],
+    seconds: float,
+    fps: int,
+    size: tuple[int, int],
+    source: dict[str, np.ndarray] | None = None,
+):
     """A camera moving over real photos: each photo gets an equal share of the time, panned and
-    zoomed, so consecutive seconds differ as handheld footage does."""
+    zoomed, so consecutive seconds differ as handheld footage does. ``source`` supplies photos
+    by name (default: scikit-image's)."""
     width, height = size
     total = int(seconds * fps)
     per_photo = total // len(photos)
     for index, name in enumerate(photos):
-        source = Image.fromarray(photo(name))
+        picture = Image.fromarray(source[name] if source else photo(name))
         for i in range(per_photo):
             progress = i / max(per_photo - 1, 1)
             zoom = 1.0 - 0.35 * progress  # the crop shrinks: the camera zooms in
-            crop_w = min(source.width, int(source.height * width / height)) * zoom
+            crop_w = min(picture.width, int(picture.height * width / height)) * zoom
             crop_h = crop_w * height / width
-            x = (source.width - crop_w) * (0.5 + 0.5 * np.sin(2 * np.pi * progress + index))
-            y = (source.height - crop_h) * progress
+            x = (picture.width - crop_w) * (0.5 + 0.5 * np.sin(2 * np.pi * progress + index))
+            y = (picture.height - crop_h) * progress
             box = (x, y, x + crop_w, y + crop_h)
-            yield np.asarray(source.resize(size, Image.Resampling.BILINEAR, box=box))
+            yield np.asarray(picture.resize(size, Image.Resampling.BILINEAR, box=box))
 
 
 def write_frames(

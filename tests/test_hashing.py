@@ -6,13 +6,14 @@ import itertools
 from pathlib import Path
 
 import av
+import imagehash
 import numpy as np
 import pdqhash
 import pytest
 from PIL import Image
 
 from archiver.hashing.canonical import content_box
-from archiver.hashing.image import hamming, hash_image_file, pack_bits
+from archiver.hashing.image import hamming, hash_image_file, pack_bits, phash_hex
 from archiver.hashing.video import hash_video_file
 from store.hashindex import HashIndex
 from tests.edits import IMAGE_EDITS, edited_jpeg, write_frames
@@ -107,3 +108,19 @@ def test_index_radius_search_is_exact_against_a_full_scan(tmp_path):
         expected = {(int(q), int(ids[r])) for q, r in zip(*np.nonzero(full <= radius), strict=True)}
         assert {(int(q), int(i)) for q, i in zip(hits.query, hits.ids, strict=True)} == expected
         assert {(i, 1000 + i) for i in range(40) if 5 + i <= radius} <= expected
+
+
+def test_phash_is_imagehash_phash(originals):
+    for path in originals.values():
+        with Image.open(path) as img:
+            assert phash_hex(img) == str(imagehash.phash(img))
+
+
+def test_exif_orientation_is_applied_before_hashing(tmp_path):
+    upright = Image.fromarray(photo("coffee"))
+    upright.save(tmp_path / "upright.jpg", quality=95)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored turned; viewers rotate it back by 90 degrees
+    upright.rotate(90, expand=True).save(tmp_path / "stored-turned.jpg", quality=95, exif=exif.tobytes())
+    a, b = hash_image_file(tmp_path / "upright.jpg"), hash_image_file(tmp_path / "stored-turned.jpg")
+    assert hamming(a.pdq[0], b.pdq[0]) <= 8

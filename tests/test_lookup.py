@@ -15,8 +15,9 @@ from archiver.ingest import CaptureRecord, IngestItem, StagedFile, ingest
 from archiver.probe import MediaInfo
 from store import Archive
 from tests.conftest import run_archiver
-from tests.edits import edited_jpeg, tour_frames, video_edit, write_frames
+from tests.edits import decoded, edited_jpeg, tour_frames, video_edit, write_frames
 from tests.media import photo
+from tests.test_capture import og_page
 
 SIZE, FPS = (320, 180), 12
 
@@ -145,6 +146,12 @@ def test_index_persists_and_is_updated_across_processes(archive_dir, astronaut, 
     done = run_archiver("lookup", str(query), "--json")
     assert done.returncode == 0 and len(json.loads(done.stdout)["matches"]) == 1
     assert json.loads(meta_path.read_text())["count"] == 2
+    # a damaged index is rebuilt too: garbage meta.json, then a data file gone
+    meta_path.write_text("{not json")
+    assert run_archiver("lookup", str(query)).returncode == 0
+    next(meta_path.parent.glob("*.codes.npy")).unlink()
+    done = run_archiver("lookup", str(query), "--json")
+    assert done.returncode == 0 and len(json.loads(done.stdout)["matches"]) == 1
 
 
 def test_undecodable_media_is_stored_without_hashes_and_says_why(archive_dir, tmp_path):
@@ -203,3 +210,38 @@ def test_bundle_hashes_json_carries_perceptual_hashes(cli_json, astronaut, foota
     [entry] = hashes["files"].values()
     frames = entry["perceptual"]["frames"]
     assert len(frames) >= 30 and frames[0]["t"] == 0.0 and len(frames[0]["pdq"]) == 64
+
+
+def test_capture_hashes_video_and_thumbnail_and_lookup_finds_them(
+    site, media, cli_json, archive_dir, tmp_path
+):
+    site.add("/m/v.mp4", media["mp4"].read_bytes(), "video/mp4")
+    site.add("/m/t.jpg", media["jpeg"].read_bytes(), "image/jpeg")
+    html = og_page("Convoy", title="Convoy", image=site.url("/m/t.jpg"), video=site.url("/m/v.mp4"))
+    url = site.add("/p/convoy", html, "text/html")
+    code, [captured] = cli_json("capture", url)
+    assert code == 0, captured
+    db = sqlite3.connect(archive_dir / "catalog.db")
+    thumb_sha = next(a["sha256"] for a in captured["artifacts"] if a["role"] == "thumbnail")
+    video_sha = next(a["sha256"] for a in captured["artifacts"] if a["role"] == "media")
+    assert db.execute("SELECT count(*) FROM image_hashes WHERE sha256 = ?", [thumb_sha]).fetchone() == (8,)
+    assert (
+        db.execute("SELECT count(*) FROM video_frame_hashes WHERE sha256 = ?", [video_sha]).fetchone()[0] >= 3
+    )
+    grey = edited_jpeg(Image.open(media["jpeg"]), "greyscale", tmp_path / "grey-thumb.jpg")
+    code, result = cli_json("lookup", str(grey))
+    assert code == 0
+    [match] = result["matches"]
+    assert (match["capture_id"], match["role"], match["url"]) == (captured["capture_id"], "thumbnail", url)
+
+
+def test_a_still_taken_from_footage_finds_the_video_and_the_moment(cli_json, footage, tmp_path):
+    _, [stored] = cli_json("import", str(footage["original"]))
+    still = tmp_path / "still.png"
+    frames = decoded(footage["original"], 25.0, 25.05)
+    Image.fromarray(next(iter(frames))).save(still)
+    code, result = cli_json("lookup", str(still))
+    assert code == 0
+    [match] = result["matches"]
+    assert match["capture_id"] == stored["capture_id"] and match["kind"] == "video"
+    assert match["time_range"]["start"] == pytest.approx(25.0, abs=1.0)

@@ -39,7 +39,7 @@ def open_canonical(path: Path) -> Image.Image:
         width, height = img.size
         scale = DECODE_SIZE / max(width, height, 1)
         img.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
-        img = ImageOps.exif_transpose(img)
+        ImageOps.exif_transpose(img, in_place=True)
         return canonical(img.convert("RGB"))
 
 

@@ -1,8 +1,8 @@
 """Video: PDQ of frames sampled at a fixed rate, each with its time in seconds.
 
 Only the frames that will be hashed are converted (to a small RGB picture by the
-decoder's scaler); decoding runs on every core and skips frames no other frame refers
-to, which is what keeps 720p H.264 well above 20x real time. Consecutive frames that
+decoder's scaler); decoding runs on every core, skips frames no other frame refers to
+and skips the deblocking filter, which is what keeps 720p H.264 above 20x real time. Consecutive frames that
 hash almost the same (a static shot) are kept once: they add nothing to matching.
 """
 
@@ -54,6 +54,9 @@ def sample_frames(path: Path, fps: float) -> Iterator[tuple[float, np.ndarray]]:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
         stream.codec_context.skip_frame = "NONREF"
+        # the deblocking filter smooths block edges a 64x64 hash never sees; skipping it
+        # saves about a quarter of H.264 decoding time
+        stream.codec_context.options = {"skip_loop_filter": "all"}
         start = float(stream.start_time * stream.time_base) if stream.start_time is not None else 0.0
         step, next_t = 1.0 / fps, 0.0
         for frame in container.decode(stream):

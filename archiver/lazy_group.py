@@ -1,0 +1,53 @@
+"""A click group whose commands are imported only when one is run.
+
+Importing every command up front pulls in yt-dlp, warcio, the bundle writer and more:
+about a second before any work starts. A quick question such as `archiver lookup` must
+not pay for the capture machinery it never uses.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+
+import click
+
+
+class LazyCommands(dict):
+    """``group.commands`` that knows every command by name and imports one on first access,
+    so code that looks commands up in the dict (``name in main.commands``) keeps working."""
+
+    def __init__(self, targets: dict[str, str]) -> None:
+        super().__init__()
+        self.targets = targets  # name -> "module:attribute"
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.targets or super().__contains__(name)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.targets
+        yield from (name for name in super().__iter__() if name not in self.targets)
+
+    def __len__(self) -> int:
+        return len(set(self.targets) | set(super().keys()))
+
+    def keys(self) -> list[str]:  # type: ignore[override]  # names in table order
+        return list(self)
+
+    def __missing__(self, name: str) -> click.Command:
+        module, _, attribute = self.targets[name].partition(":")
+        command = getattr(importlib.import_module(module), attribute)
+        self[name] = command
+        return command
+
+    def get(self, name: str, default: click.Command | None = None) -> click.Command | None:
+        return self[name] if name in self else default  # noqa: SIM401 - this is get itself
+
+
+class LazyGroup(click.Group):
+    def __init__(self, *args, lazy_commands: dict[str, str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = LazyCommands(lazy_commands)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
