@@ -35,6 +35,13 @@ archive_option = click.option(
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 
+max_distance_option = click.option(
+    "--max-distance",
+    type=click.IntRange(0, 128),
+    metavar="N",
+    help="PDQ bits two copies may differ by and still match (default from config: 31).",
+)
+
 
 def open_archive(archive_dir: str | None, *, recover: bool = True) -> Archive:
     root = archive_root(archive_dir)

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from store.durable import fsync_dir
 from store.streams import fan_out
 
 _READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
@@ -97,7 +98,7 @@ class BlobStore:
         os.chmod(tmp, _READ_ONLY)
         os.replace(tmp, final)
         if durable:
-            _fsync_dir(final.parent)
+            fsync_dir(final.parent)
         return BlobInfo(digest, size, final, True)
 
     def sync(self) -> None:
@@ -121,11 +122,3 @@ class BlobStore:
 
 def _mkstemp(folder: Path) -> tuple[int, str]:
     return tempfile.mkstemp(dir=folder, prefix="blob-")
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

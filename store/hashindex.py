@@ -37,6 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
+from store.durable import fsync_dir
+
 CODE_BYTES = 32
 CHUNKS = 16
 CHUNK_VALUES = 1 << 16
@@ -258,7 +260,7 @@ class HashIndex:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, self.folder / "meta.json")
-        _fsync_dir(self.folder)
+        fsync_dir(self.folder)
         current = set(files.values())
         for path in self.folder.glob("*.npy"):
             if path.name not in current:
@@ -330,11 +332,3 @@ def _empty_meta() -> dict:
 
 def _generation() -> str:
     return secrets.token_hex(6)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

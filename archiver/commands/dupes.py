@@ -7,19 +7,21 @@ from typing import Any
 
 import click
 
-from archiver.cliutil import archive_option, friendly_errors, json_option, open_archive, print_json
+from archiver.cliutil import (
+    archive_option,
+    friendly_errors,
+    json_option,
+    max_distance_option,
+    open_archive,
+    print_json,
+)
 from archiver.config import load_config
 from archiver.hashing.dupes import find_clusters
 from archiver.hashing.match import Matcher
 
 
 @click.command("dupes")
-@click.option(
-    "--max-distance",
-    type=click.IntRange(0, 128),
-    metavar="N",
-    help="PDQ bits two copies may differ by (default from config: 31).",
-)
+@max_distance_option
 @archive_option
 @json_option
 @friendly_errors

@@ -7,7 +7,14 @@ from typing import Any
 
 import click
 
-from archiver.cliutil import archive_option, friendly_errors, json_option, open_archive, print_json
+from archiver.cliutil import (
+    archive_option,
+    friendly_errors,
+    json_option,
+    max_distance_option,
+    open_archive,
+    print_json,
+)
 from archiver.config import load_config
 from archiver.hashing.lookup import lookup
 from archiver.hashing.query import read_query
@@ -15,12 +22,7 @@ from archiver.hashing.query import read_query
 
 @click.command("lookup")
 @click.argument("target", metavar="FILE|SHA256|PDQHEX")
-@click.option(
-    "--max-distance",
-    type=click.IntRange(0, 128),
-    metavar="N",
-    help="PDQ bits a near match may differ by (default from config: 31).",
-)
+@max_distance_option
 @archive_option
 @json_option
 @friendly_errors
