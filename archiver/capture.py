@@ -27,10 +27,10 @@ from archiver.ingest import (
     IngestItem,
     StagedFile,
     StoredArtifact,
-    blob_row,
     ingest,
     probe_files,
     put_artifact,
+    record_blob,
 )
 from archiver.probe import MediaInfo
 from archiver.replay import replaying
@@ -201,7 +201,7 @@ def _record_failure(
             warc = put_artifact(archive, StagedFile(warc_path, "warc", warc_path.name), info)
         with archive.catalog.transaction():
             if warc is not None:
-                archive.catalog.insert_or_ignore("blobs", blob_row(warc))
+                record_blob(archive.catalog, warc)
             archive.catalog.insert(
                 "failed_attempts",
                 {

@@ -17,6 +17,7 @@ from archiver.hashing import ingest_hook
 from archiver.post import PostFacts
 from archiver.probe import MediaInfo, probe
 from store import Archive
+from store.catalog import Catalog
 from store.clock import utc_now
 from store.custody import log_capture
 
@@ -58,6 +59,7 @@ class StoredArtifact:
     media: MediaInfo
     blob_path: Path
     new_blob: bool
+    sha512: str
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -126,17 +128,30 @@ def put_artifact(
     """Copy one file into the blob store; the caller holds the write lock and records the row."""
     blob = archive.blobs.put_file(staged.path, durable=durable)
     return StoredArtifact(
-        blob.sha256, blob.size, staged.role, staged.name, staged.source_url, info, blob.path, blob.created
+        blob.sha256,
+        blob.size,
+        staged.role,
+        staged.name,
+        staged.source_url,
+        info,
+        blob.path,
+        blob.created,
+        blob.sha512,
     )
 
 
-def blob_row(artifact: StoredArtifact) -> dict[str, Any]:
-    return {
-        "sha256": artifact.sha256,
-        "size": artifact.size,
-        "first_stored_at": utc_now(),
-        **artifact.media.as_row(),
-    }
+def record_blob(catalog: Catalog, artifact: StoredArtifact) -> None:
+    """The blob's catalog row and its SHA-512 (unless identical bytes are already known)."""
+    catalog.insert_or_ignore(
+        "blobs",
+        {
+            "sha256": artifact.sha256,
+            "size": artifact.size,
+            "first_stored_at": utc_now(),
+            **artifact.media.as_row(),
+        },
+    )
+    catalog.insert_or_ignore("blob_sha512", {"sha256": artifact.sha256, "sha512": artifact.sha512})
 
 
 def _write_rows(archive: Archive, item: IngestItem) -> None:
@@ -146,7 +161,7 @@ def _write_rows(archive: Archive, item: IngestItem) -> None:
     catalog.insert("captures", item.record.as_row())
     names: set[str] = set()
     for artifact in item.artifacts:
-        catalog.insert_or_ignore("blobs", blob_row(artifact))
+        record_blob(catalog, artifact)
         artifact.name = _unique_name(artifact.name, names)
         catalog.insert(
             "artifacts",

@@ -28,6 +28,7 @@ class BlobInfo:
     size: int
     path: Path
     created: bool  # False when identical bytes were already stored
+    sha512: str  # computed in the same pass: bundles list both, and this saves exports a re-read
 
 
 class BlobStore:
@@ -52,8 +53,8 @@ class BlobStore:
     def put_file(self, source: Path, *, durable: bool = True) -> BlobInfo:
         """Copy ``source`` in while hashing it, in one pass over its bytes.
 
-        Hashing and writing run side by side (see store.streams), so storing costs
-        about as much as hashing alone. With
+        SHA-256, SHA-512 and the write run side by side (see store.streams), so storing
+        costs about as much as the slower hash alone. With
         ``durable=False`` the caller promises to call :meth:`sync` before it records
         the blob anywhere, which lets a batch of small files share one flush.
         """
@@ -61,21 +62,21 @@ class BlobStore:
         tmp = Path(tmp_name)
         try:
             with open(source, "rb") as src, os.fdopen(fd, "wb") as dst:
-                hasher = hashlib.sha256()
-                size = fan_out(src, [hasher.update, dst.write])
+                hasher, long_hasher = hashlib.sha256(), hashlib.sha512()
+                size = fan_out(src, [hasher.update, long_hasher.update, dst.write])
                 digest = hasher.hexdigest()
                 if durable:
                     dst.flush()
                     os.fsync(dst.fileno())
-            return self._settle(tmp, digest, size, durable)
+            return self._settle(tmp, digest, size, durable, long_hasher.hexdigest())
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
 
     def put_bytes(self, data: bytes, *, durable: bool = True) -> BlobInfo:
-        digest = hashlib.sha256(data).hexdigest()
+        digest, long_digest = hashlib.sha256(data).hexdigest(), hashlib.sha512(data).hexdigest()
         if self.exists(digest):
-            return BlobInfo(digest, len(data), self.path(digest), False)
+            return BlobInfo(digest, len(data), self.path(digest), False, long_digest)
         fd, tmp_name = _mkstemp(self.tmp)
         tmp = Path(tmp_name)
         try:
@@ -84,22 +85,22 @@ class BlobStore:
                 if durable:
                     dst.flush()
                     os.fsync(dst.fileno())
-            return self._settle(tmp, digest, len(data), durable)
+            return self._settle(tmp, digest, len(data), durable, long_digest)
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
 
-    def _settle(self, tmp: Path, digest: str, size: int, durable: bool) -> BlobInfo:
+    def _settle(self, tmp: Path, digest: str, size: int, durable: bool, sha512: str) -> BlobInfo:
         final = self.path(digest)
         if final.is_file():
             tmp.unlink()
-            return BlobInfo(digest, size, final, False)
+            return BlobInfo(digest, size, final, False, sha512)
         final.parent.mkdir(parents=True, exist_ok=True)
         os.chmod(tmp, _READ_ONLY)
         os.replace(tmp, final)
         if durable:
             fsync_dir(final.parent)
-        return BlobInfo(digest, size, final, True)
+        return BlobInfo(digest, size, final, True, sha512)
 
     def sync(self) -> None:
         """Flush every pending write of this filesystem (for ``durable=False`` batches)."""

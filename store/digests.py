@@ -1,5 +1,5 @@
-"""SHA-512 of blobs, kept once computed: bundles list SHA-512 beside SHA-256, and a blob's
-bytes never change, so a second export of the same footage need not hash it again.
+"""SHA-512 of blobs, computed when they are stored (or, for blobs stored before that, by
+their first export): bundles list SHA-512 beside SHA-256, and a blob's bytes never change.
 
 An export still re-hashes SHA-256 while copying (a damaged blob is never exported); only
 the second, slower digest comes from here.

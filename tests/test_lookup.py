@@ -76,6 +76,22 @@ def test_unrelated_photo_matches_nothing_and_exits_1(cli, cli_json, astronaut, t
     assert code == 1 and "no match" in out
 
 
+def test_low_structure_picture_matches_only_with_phash_agreeing(cli_json, tmp_path):
+    """scikit-image's clock photo has PDQ quality 32, under PDQ's trusted floor of 50."""
+    clock = tmp_path / "clock.png"
+    Image.fromarray(photo("clock")).save(clock)
+    assert hash_image_file(clock).quality < 50
+    code, [stored] = cli_json("import", str(clock))
+    assert code == 0
+    for edit in ("jpeg-q30", "resize-1/2", "greyscale"):
+        query = edited_jpeg(Image.open(clock), edit, tmp_path / f"clock-{edit.replace('/', '_')}.jpg")
+        code, result = cli_json("lookup", str(query))
+        assert code == 0 and [m["capture_id"] for m in result["matches"]] == [stored["capture_id"]], edit
+    # a rotated or mirrored match needs a trustworthy PDQ: pHash cannot corroborate it
+    mirrored = edited_jpeg(Image.open(clock), "horizontal-flip", tmp_path / "clock-flip.jpg")
+    assert cli_json("lookup", str(mirrored))[0] == 1
+
+
 def test_a_20s_clip_is_found_in_the_60s_original_with_its_offset(cli_json, footage):
     code, [original] = cli_json("import", str(footage["original"]), "--source-url", "https://t.me/chan/5")
     assert code == 0

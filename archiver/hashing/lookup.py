@@ -33,7 +33,7 @@ def _near(matcher: Matcher, query: Query) -> dict[str, NearMatch]:
     if query.kind == "video":
         found = matcher.similar_videos(query.frames)
     elif query.image is not None:
-        found = matcher.similar_images(query.image.pdq, query.image.quality)
+        found = matcher.similar_images(query.image.pdq, query.image.quality, query.image.phash)
     else:
         found = []
     return {m.sha256: m for m in found}

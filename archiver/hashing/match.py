@@ -60,6 +60,20 @@ class NearMatch:
         return data
 
 
+# PDQ's authors advise against trusting hashes of quality under 50 (flat, low-texture
+# pictures such as a clock face on a plain wall). Down to WEAK_QUALITY such a picture may
+# still match, but only unrotated and only when the independent 64-bit pHash agrees too
+# (unrelated photos sit about 32 pHash bits apart; copies of one picture under 20).
+WEAK_QUALITY = 30
+PHASH_AGREEMENT = 22
+
+
+def _phash_agrees(a: str, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    return (int(a, 16) ^ int(b, 16)).bit_count() <= PHASH_AGREEMENT
+
+
 class Matcher:
     """Searches an archive's indexes; opened once, used for many queries (lookup, dupes)."""
 
@@ -70,13 +84,18 @@ class Matcher:
         self.images = open_index(root, catalog, IMAGES)
         self.frames = open_index(root, catalog, FRAMES)
 
-    def similar_images(self, variants: list[bytes], quality: int) -> list[NearMatch]:
+    def similar_images(self, variants: list[bytes], quality: int, phash: str) -> list[NearMatch]:
         """Stored pictures (and video frames) close to any variant of one picture."""
-        if quality < self.min_quality or not variants:
+        if quality < WEAK_QUALITY or not variants:
             return []
         best: dict[str, NearMatch] = {}
-        for variant, row, distance in self._hits(self.images, image_rows, variants):
+        for variant, row, distance in self._hits(self.images, image_rows, variants, WEAK_QUALITY):
+            weak = min(quality, row["quality"]) < self.min_quality
+            if weak and not (variant == 0 and _phash_agrees(phash, row["phash"])):
+                continue
             _keep_best(best, NearMatch(row["sha256"], distance, _score(distance), "image", variant))
+        if quality < self.min_quality:
+            return sorted(best.values(), key=lambda m: (m.distance, m.sha256))
         for variant, row, distance in self._hits(self.frames, frame_rows, variants):
             t = float(row["t"])
             _keep_best(best, NearMatch(row["sha256"], distance, _score(distance), "video", variant, (t, t)))
@@ -105,15 +124,17 @@ class Matcher:
         index: HashIndex,
         fetch: Callable[[Catalog, list[int]], dict[int, dict[str, Any]]],
         codes: list[bytes],
+        floor: int | None = None,
     ) -> Iterator[tuple[int, dict[str, Any], int]]:
         """(query position, stored row, distance) for hits whose stored hash is good enough to trust."""
+        floor = self.min_quality if floor is None else floor
         hits = index.search(codes, self.radius)
         rows = fetch(self.catalog, hits.ids.tolist())
         for q, row_id, distance in zip(
             hits.query.tolist(), hits.ids.tolist(), hits.distance.tolist(), strict=True
         ):
             row = rows.get(row_id)
-            if row is not None and row["quality"] >= self.min_quality:
+            if row is not None and row["quality"] >= floor:
                 yield q, row, distance
 
 
