@@ -40,6 +40,8 @@ def test_import_folder_recursively_with_source_and_note(tmp_path, media, cli_jso
     for r in results:
         blob = archive.blobs.path(r["artifacts"][0]["sha256"])
         assert not blob.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+        kept = archive.catalog.one("SELECT sha512 FROM blob_sha512 WHERE sha256 = ?", [blob.name])
+        assert kept["sha512"] == hashlib.sha512(blob.read_bytes()).hexdigest()
     row = archive.catalog.one("SELECT * FROM captures WHERE id = ?", [results[0]["capture_id"]])
     assert (
         row["kind"] == "import"

@@ -23,11 +23,12 @@ def test_blob_is_content_addressed_read_only_and_stored_once(tmp_path):
     first = blobs.put_file(source)
     digest = hashlib.sha256(data).hexdigest()
     assert first.sha256 == digest and first.size == len(data) and first.created
+    assert first.sha512 == hashlib.sha512(data).hexdigest()  # same pass, for bundle manifests
     assert first.path == tmp_path / "blobs" / digest[:2] / digest[2:4] / digest
     assert first.path.read_bytes() == data
     assert not first.path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
     second = blobs.put_bytes(data)
-    assert second.sha256 == digest and not second.created
+    assert second.sha256 == digest and not second.created and second.sha512 == first.sha512
     assert list(blobs.iter_hashes()) == [digest]
     assert list(blobs.tmp.iterdir()) == []
 
@@ -80,3 +81,19 @@ def test_store_imports_without_archiver(tmp_path):
 def test_archive_layout(tmp_path):
     archive = Archive(tmp_path / "new" / "archive")
     assert (archive.root / "catalog.db").is_file() and (archive.root / "blobs").is_dir()
+
+
+def test_mapped_hashing_matches_hashlib(tmp_path):
+    from store.streams import hash_mapped
+
+    for size in (0, 1, 4 * 1024 * 1024, 9 * 1024 * 1024 + 5):
+        data = os.urandom(size)
+        path = tmp_path / f"f{size}"
+        path.write_bytes(data)
+        hashers = [hashlib.sha256(), hashlib.sha512()]
+        with open(path, "rb") as fh:
+            assert hash_mapped(fh, hashers) == size
+        assert [h.hexdigest() for h in hashers] == [
+            hashlib.sha256(data).hexdigest(),
+            hashlib.sha512(data).hexdigest(),
+        ]
