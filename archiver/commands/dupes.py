@@ -61,5 +61,5 @@ def _print(clusters: list[dict[str, Any]]) -> None:
         if c["platforms"] or c["accounts"]:
             click.echo(f"  platforms: {', '.join(c['platforms'])}   accounts: {', '.join(c['accounts'])}")
         for item in c["items"]:
-            ids = ", ".join(cap["capture_id"] for cap in item["captures"])
+            ids = ", ".join(dict.fromkeys(cap["capture_id"] for cap in item["captures"]))
             click.echo(f"  {item['kind']:<5} {item['sha256'][:16]}  {ids}")
