@@ -85,3 +85,13 @@ def search_captures(catalog: Catalog, query: str, *, limit: int = 50) -> list[di
         )
     except sqlite3.OperationalError:
         return []
+
+
+def capture_timestamps(catalog: Catalog, capture_id: str) -> list[dict[str, Any]]:
+    """The RFC 3161 tokens held for a capture, oldest first (what `show` lists; the audit
+    is what checks them)."""
+    return catalog.rows(
+        """SELECT tsa_name, tsa_url, gen_time, serial, manifest_sha256, batch_sha256
+           FROM timestamps WHERE capture_id = ? ORDER BY gen_time, id""",
+        [capture_id],
+    )

@@ -225,6 +225,7 @@ def test_unreachable_tsa_does_not_fail_the_capture(site, media, cli_json, local_
     monkeypatch.setenv("ARCHIVER_CONFIG", str(offline))
     code, [result] = cli_json("capture", site.add("/p.jpg", media["jpeg"].read_bytes(), "image/jpeg"))
     assert code == 0 and result["status"] == "ok" and result["timestamped"] is False
+    assert cli_json("show", result["capture_id"])[1]["timestamps"] == []
     code, report = cli_json("timestamp")
     assert code == 1 and report["stamped"] == 0 and report["failed"] == 1
     online = tmp_path / "online.toml"
@@ -234,6 +235,8 @@ def test_unreachable_tsa_does_not_fail_the_capture(site, media, cli_json, local_
     assert code == 0 and report["stamped"] == 1 and report["results"][0]["capture_id"] == result["capture_id"]
     code, report = cli_json("timestamp")
     assert code == 0 and report["results"] == []
+    [stamp] = cli_json("show", result["capture_id"])[1]["timestamps"]
+    assert stamp["tsa_name"] == "local" and stamp["gen_time"] and stamp["serial"]
     code, found, _ = verify(cli_json)
     assert code == 0, found
 

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from archiver.cliutil import archive_option, friendly_errors, json_option, open_archive, print_json
-from store.queries import capture_detail, list_captures, search_captures
+from store.queries import capture_detail, capture_timestamps, list_captures, search_captures
 from store.reports import reports_citing
 
 
@@ -30,6 +30,8 @@ def show_command(capture_id: str, archive_dir: str | None, as_json: bool) -> Non
         detail = capture_detail(archive.catalog, capture_id)
         if detail is not None:
             detail["cited_by"] = reports_citing(archive.catalog, detail["id"])
+            if "input_url" in detail:  # a capture, not a failed attempt
+                detail["timestamps"] = capture_timestamps(archive.catalog, detail["id"])
     if detail is None:
         click.echo(f"archiver: no capture with id {capture_id}", err=True)
         sys.exit(1)
@@ -40,7 +42,7 @@ def show_command(capture_id: str, archive_dir: str | None, as_json: bool) -> Non
 
 
 def _print_detail(d: dict[str, Any]) -> None:
-    skip = {"artifacts", "tool_versions", "metadata", "post_text", "cited_by"}
+    skip = {"artifacts", "tool_versions", "metadata", "post_text", "cited_by", "timestamps"}
     for key, value in d.items():
         if key not in skip and value not in (None, ""):
             click.echo(f"{key:>14}: {value}")
@@ -52,6 +54,13 @@ def _print_detail(d: dict[str, Any]) -> None:
         extra = f" {a['width']}x{a['height']}" if a.get("width") else ""
         extra += f" {a['duration']}s" if a.get("duration") else ""
         click.echo(f"  {a['role']:<11} {a['sha256']}  {a['size']:>12,}  {a['mime']}{extra}  {a['name']}")
+    if "timestamps" in d and not d["timestamps"]:
+        click.echo(f"{'timestamped':>14}: not yet (run `archiver timestamp` when a TSA is reachable)")
+    for stamp in d.get("timestamps", []):
+        via = " (batch token)" if stamp["batch_sha256"] else ""
+        click.echo(
+            f"{'timestamped':>14}: {stamp['gen_time']} by {stamp['tsa_name']}, serial {stamp['serial']}{via}"
+        )
     for cite in d.get("cited_by", []):
         click.echo(f"{'cited by':>14}: report {cite['report_id']} ({cite['origin']}): {cite['sentence']}")
 
