@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,22 @@ from store.schema import MIGRATIONS
 BUSY_TIMEOUT_MS = 60_000
 
 
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch a new catalog to WAL. Two processes opening a brand-new archive at once race
+    for this switch, and SQLite answers "database is locked" to the loser at once, without
+    waiting on the busy timeout; so wait and retry here until the other one is done."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class Catalog:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -27,7 +44,7 @@ class Catalog:
             self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
         )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
+        _use_wal(conn)
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         self.db = Database(conn)

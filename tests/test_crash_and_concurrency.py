@@ -113,3 +113,18 @@ def test_two_capture_processes_on_one_new_archive(site, media, archive_dir):
     archive = Archive(archive_dir)
     assert archive.catalog.one("SELECT count(*) AS n FROM captures")["n"] == 2
     assert_consistent(archive_dir)
+
+
+def test_processes_racing_to_create_one_archive_all_succeed(tmp_path):
+    """Each opens the same brand-new archive: migrations and the WAL switch must not collide."""
+    opener = "import sys; from store import Archive; Archive(sys.argv[1]).close()"
+    for round_ in range(5):
+        root = tmp_path / f"new{round_}"
+        procs = [
+            subprocess.Popen([sys.executable, "-c", opener, str(root)], stderr=subprocess.PIPE, text=True)
+            for _ in range(4)
+        ]
+        for proc in procs:
+            _, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0, err
+        assert Archive(root).catalog.integrity_errors() == []
