@@ -7,11 +7,13 @@ speed of the slowest consumer instead of the sum of all of them.
 
 from __future__ import annotations
 
+import hashlib
 import mmap
 import os
 import queue
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import BinaryIO
 
 CHUNK = 4 * 1024 * 1024
@@ -80,3 +82,11 @@ def hash_mapped(source: BinaryIO, hashers: list) -> int:
         finally:
             view.release()
     return size
+
+
+def digest_file(path: Path, algorithms: tuple[str, ...] = ("sha256",)) -> tuple[dict[str, str], int]:
+    """Hex digests of a file under each algorithm, from one mapped pass, and its size."""
+    hashers = [hashlib.new(name) for name in algorithms]
+    with open(path, "rb") as fh:
+        size = hash_mapped(fh, hashers)
+    return {name: h.hexdigest() for name, h in zip(algorithms, hashers, strict=True)}, size

@@ -1,21 +1,18 @@
-"""Re-hash every stored blob, fast: large reads, several files at once.
+"""Re-hash every stored blob, fast: several files at once.
 
-hashlib releases the GIL while hashing large buffers and file reads release it too,
-so a small thread pool keeps every core and the disk busy; each worker reuses one
-buffer (readinto) so no time goes to allocating chunks.
+hashlib releases the GIL while hashing the mapped file (store.streams.digest_file), so
+a small thread pool keeps every core and the disk busy.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-CHUNK = 8 * 1024 * 1024
+from store.streams import digest_file
 
 
 @dataclass(frozen=True)
@@ -26,34 +23,21 @@ class Rehash:
     error: str | None = None
 
 
-def sha256_file(path: Path, buffer: bytearray | None = None) -> tuple[str, int]:
-    hasher = hashlib.sha256()
-    view = memoryview(buffer if buffer is not None else bytearray(CHUNK))
-    size = 0
-    with open(path, "rb", buffering=0) as fh:
-        while n := fh.readinto(view):
-            hasher.update(view[:n])
-            size += n
-    return hasher.hexdigest(), size
-
-
 def rehash_all(
     paths: Iterable[Path], *, workers: int | None = None, done: Callable[[int], None] | None = None
 ) -> list[Rehash]:
     """Hash every path; results in the order given. ``done(bytes)`` reports progress."""
     paths = list(paths)
     workers = workers or min(len(paths), max(2, os.cpu_count() or 2)) or 1
-    buffers: dict[int, bytearray] = {}
 
     def one(path: Path) -> Rehash:
-        buffer = buffers.setdefault(threading.get_ident(), bytearray(CHUNK))
         try:
-            digest, size = sha256_file(path, buffer)
+            digests, size = digest_file(path)
         except OSError as exc:
             return Rehash(path, None, 0, exc.strerror or str(exc))
         if done is not None:
             done(size)
-        return Rehash(path, digest, size)
+        return Rehash(path, digests["sha256"], size)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(one, paths))

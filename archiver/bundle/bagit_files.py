@@ -6,10 +6,9 @@ We write them ourselves because at export we already hold every payload digest; 
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
-from store.streams import fan_out
+from store.streams import digest_file
 
 ALGORITHMS = ("sha256", "sha512")
 DECLARATION = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
@@ -40,10 +39,7 @@ def write_bag_info(bag: Path, fields: list[tuple[str, str]]) -> Path:
 
 def file_digests(path: Path) -> dict[str, str]:
     """SHA-256 and SHA-512 of a file, both from a single read."""
-    hashers = {a: hashlib.new(a) for a in ALGORITHMS}
-    with open(path, "rb") as fh:
-        fan_out(fh, [h.update for h in hashers.values()])
-    return {a: h.hexdigest() for a, h in hashers.items()}
+    return digest_file(path, tuple(ALGORITHMS))[0]
 
 
 def write_tag_manifests(bag: Path, tag_files: list[Path]) -> list[Path]:

@@ -3,7 +3,6 @@ inclusion proof against it, then what the events say against the files beside th
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from archiver.findings import Finding
 from store.archive_key import key_id, signature_holds
 from store.custody import STATEMENT_HEADER
 from store.merkle import leaf_hash, verify_inclusion
+from store.streams import digest_file
 
 
 @dataclass(frozen=True)
@@ -101,4 +101,4 @@ def logged_token_digests(events: list[dict[str, Any]]) -> set[str]:
 
 
 def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return digest_file(path)[0]["sha256"]

@@ -14,6 +14,7 @@ from typing import Any
 from cdxj_indexer.main import write_cdx_index
 
 from archiver import __version__
+from store.streams import digest_file
 
 WACZ_VERSION = "1.1.1"
 
@@ -56,14 +57,9 @@ def _pages_jsonl(pages: list[dict[str, Any]]) -> bytes:
 
 
 def _resource(name: str, content: Path | bytes) -> dict[str, Any]:
-    hasher = hashlib.sha256()
     if isinstance(content, bytes):
-        hasher.update(content)
-        size = len(content)
+        digest, size = hashlib.sha256(content).hexdigest(), len(content)
     else:
-        with open(content, "rb") as fh:
-            size = 0
-            while chunk := fh.read(1 << 20):
-                hasher.update(chunk)
-                size += len(chunk)
-    return {"name": Path(name).name, "path": name, "hash": "sha256:" + hasher.hexdigest(), "bytes": size}
+        digests, size = digest_file(content)
+        digest = digests["sha256"]
+    return {"name": Path(name).name, "path": name, "hash": "sha256:" + digest, "bytes": size}
