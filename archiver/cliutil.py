@@ -17,6 +17,7 @@ import click
 
 from archiver.errors import ArchiverError
 from store import Archive
+from store.custody import SigningKeyRefusedError, prepare_signing_key
 
 DEFAULT_ARCHIVE = "archive"
 
@@ -43,7 +44,14 @@ max_distance_option = click.option(
 )
 
 
-def open_archive(archive_dir: str | None, *, recover: bool = True) -> Archive:
+class ArchiveKeyError(ArchiverError):
+    kind = "key-missing"
+
+
+def open_archive(archive_dir: str | None, *, recover: bool = True, writes: bool | None = None) -> Archive:
+    """``writes`` (default: same as ``recover``, as the commands that clean up after crashed
+    writers are the ones that write) makes sure the archive key can sign before anything
+    is written; readers and audits never touch the key."""
     root = archive_root(archive_dir)
     if root.exists() and not root.is_dir():
         raise click.UsageError(f"{root} is not a folder")
@@ -51,6 +59,12 @@ def open_archive(archive_dir: str | None, *, recover: bool = True) -> Archive:
         archive = Archive(root)
     except OSError as exc:
         raise click.UsageError(f"cannot open archive {root}: {exc.strerror or exc}") from exc
+    if recover if writes is None else writes:
+        try:
+            prepare_signing_key(archive.catalog, archive.key)
+        except SigningKeyRefusedError as exc:
+            archive.catalog.close()
+            raise ArchiveKeyError(str(exc)) from exc
     if recover:
         archive.recover()
     return archive

@@ -6,7 +6,7 @@ Layout::
     ARCHIVE/blobs/ab/cd/...   content-addressed files
     ARCHIVE/staging/<id>/     work in progress of one running command, locked by it
     ARCHIVE/.write.lock       shared by writers, exclusive for crash recovery
-    ARCHIVE/keys/             the archive's Ed25519 key, made at first use
+    ARCHIVE/keys/             the archive's Ed25519 key, made by the first writing command
 
 Crash safety: a writer puts its blobs and commits the rows that name them while
 holding the shared write lock. A process killed in between leaves blob files with
@@ -44,9 +44,14 @@ class Archive:
         self._lock_path.touch(exist_ok=True)
 
     def close(self) -> None:
-        """Seal what this run added to the custody log with a signed checkpoint, then close."""
+        """Seal what this run added to the custody log with a signed checkpoint, then close.
+
+        Without a key nothing is signed: only `prepare_signing_key` (a writing command,
+        before it writes) may make one, never the close of a reader or an audit.
+        """
         try:
-            write_checkpoint(self.catalog, self.key)
+            if self.key.exists:
+                write_checkpoint(self.catalog, self.key)
         finally:
             self.catalog.close()
 

@@ -1,9 +1,11 @@
 """The archive's Ed25519 key: it signs custody checkpoints and exported bundles.
 
-Made at first use under ``ARCHIVE/keys/``: the private key readable by its owner only
-(mode 0600), the public key beside it to hand to anyone who must check a signature.
-Created through a hard link from a finished temporary file, so two processes starting
-at once agree on one key and neither ever reads a half-written one.
+Made under ``ARCHIVE/keys/`` only when a writing command asks for it (``create``), never
+as a side effect of reading it: a key made by an audit of an archive whose key was lost
+would sign a log it never saw. The private key is readable by its owner only (mode
+0600), the public key beside it to hand to anyone who must check a signature. Created
+through a hard link from a finished temporary file, so two processes starting at once
+agree on one key and neither ever reads a half-written one.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ PRIVATE_NAME = "archive-ed25519.key"
 PUBLIC_NAME = "archive-ed25519.pub.pem"
 
 
+class ArchiveKeyMissingError(FileNotFoundError):
+    """The private key is not there; the caller decides whether one may be made."""
+
+
 class ArchiveKey:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
@@ -29,26 +35,44 @@ class ArchiveKey:
         self.public_path = self.folder / PUBLIC_NAME
         self._private: Ed25519PrivateKey | None = None
 
+    @property
+    def exists(self) -> bool:
+        return self.private_path.is_file()
+
     def _load(self) -> Ed25519PrivateKey:
         if self._private is None:
-            if not self.private_path.exists():
-                self._create()
+            if not self.exists:
+                raise ArchiveKeyMissingError(f"the archive key {self.private_path} is missing")
             key = serialization.load_pem_private_key(self.private_path.read_bytes(), password=None)
             if not isinstance(key, Ed25519PrivateKey):
                 raise ValueError(f"{self.private_path} is not an Ed25519 key")
             self._private = key
-            if not self.public_path.exists():
-                _publish(self.public_path, public_pem(key.public_key()), 0o644)
         return self._private
 
-    def _create(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        os.chmod(self.folder, 0o700)
-        key = Ed25519PrivateKey.generate()
-        pem = key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-        _publish(self.private_path, pem, 0o600)
+    def create(self) -> None:
+        """Make the key unless another process just did, and publish its public half."""
+        if not self.exists:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            os.chmod(self.folder, 0o700)
+            key = Ed25519PrivateKey.generate()
+            pem = key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+            _publish(self.private_path, pem, 0o600)
+        if not self.public_path.exists():
+            _publish(self.public_path, public_pem(self._load().public_key()), 0o644)
+
+    def public_key_on_disk(self) -> Ed25519PublicKey | None:
+        """The key checkpoints must be signed with, for checking them; never creates one.
+
+        Taken from the private key when it is there, so that swapping the public key file
+        alone cannot make forged checkpoints pass.
+        """
+        if self.exists:
+            return self.public_key
+        if self.public_path.is_file():
+            return load_public_pem(self.public_path.read_bytes())
+        return None
 
     def sign(self, message: bytes) -> bytes:
         return self._load().sign(message)
@@ -73,6 +97,13 @@ def public_pem(key: Ed25519PublicKey) -> bytes:
 def key_id(key: Ed25519PublicKey) -> str:
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return hashlib.sha256(raw).hexdigest()
+
+
+def key_fingerprint(key: Ed25519PublicKey) -> str:
+    """SHA-256 of the public key file's DER: what `openssl pkey -pubin -outform DER | sha256sum`
+    prints for the PEM, so anyone can compare a key with stock tools."""
+    der = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return "SHA256:" + hashlib.sha256(der).hexdigest()
 
 
 def load_public_pem(pem: bytes) -> Ed25519PublicKey:

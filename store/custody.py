@@ -130,6 +130,11 @@ def events(catalog: Catalog, subject: str | None = None) -> list[dict[str, Any]]
     return rows
 
 
+def custody_rows(catalog: Catalog) -> list[dict[str, Any]]:
+    """The log's rows as stored (leaf text included), for audits that recompute its hashes."""
+    return catalog.rows("SELECT * FROM custody_events ORDER BY seq")
+
+
 def leaf_hashes(catalog: Catalog) -> list[bytes]:
     return [
         bytes.fromhex(r[0]) for r in catalog.db.execute("SELECT leaf_hash FROM custody_events ORDER BY seq")
@@ -145,6 +150,36 @@ def checkpoint_statement(tree_size: int, root_hash: str, time: str, key_id: str)
     return (
         f"{STATEMENT_HEADER}\ntree_size: {tree_size}\nroot: {root_hash}\ntime: {time}\nkey: {key_id}\n"
     ).encode("ascii")
+
+
+class SigningKeyRefusedError(Exception):
+    """The archive cannot sign: its key is gone (or another) while checkpoints name the old one."""
+
+
+def prepare_signing_key(catalog: Catalog, key: ArchiveKey) -> None:
+    """Before a command writes: make sure its checkpoint will be signed by the archive's key.
+
+    A key may be made only while no checkpoint has been signed: after that, a new key
+    would sign whatever log is on disk, and a restored or rewritten log would look as
+    trustworthy as the original. Losing the key must stop writes, not silently start a
+    second chain of trust.
+    """
+    last = latest_checkpoint(catalog)
+    if last is None:
+        key.create()
+        return
+    if not key.exists:
+        raise SigningKeyRefusedError(
+            f"the archive key is missing from {key.folder}, yet checkpoint {last['id']} was signed with "
+            f"key {last['key_id'][:16]}…; restore keys/ from a backup rather than let a new key sign "
+            "this log"
+        )
+    if key.key_id != last["key_id"]:
+        raise SigningKeyRefusedError(
+            f"the key in {key.folder} ({key.key_id[:16]}…) is not the one that signed checkpoint "
+            f"{last['id']} ({last['key_id'][:16]}…); restore the original keys/ before writing"
+        )
+    key.create()  # publishes a missing public key file beside the private one
 
 
 def needs_checkpoint(catalog: Catalog) -> bool:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from archiver.audit.blobs import check_blobs
 from archiver.audit.captures import check_captures
 from archiver.audit.custody import check_custody
@@ -15,8 +13,7 @@ from archiver.config import operator_name
 from archiver.findings import Finding
 from archiver.timestamps.authorities import authorities
 from store import Archive
-from store.archive_key import load_public_pem
-from store.custody import append_event, checkpoints, events
+from store.custody import append_event, checkpoints, custody_rows, events
 
 
 def audit_archive(
@@ -24,12 +21,12 @@ def audit_archive(
 ) -> list[Finding]:
     catalog = archive.catalog
     with archive.snapshot() as on_disk:  # other processes may go on capturing meanwhile
-        rows = catalog.rows("SELECT * FROM custody_events ORDER BY seq")
+        rows = custody_rows(catalog)
         logged = events(catalog)
         findings = check_blobs(archive, on_disk, done)
         findings += check_captures(catalog, logged)
         findings += check_timestamps(catalog, logged, authorities(config))
-        findings += check_custody(rows, checkpoints(catalog), _public_key(archive))
+        findings += check_custody(rows, checkpoints(catalog), archive.key.public_key_on_disk())
     return findings
 
 
@@ -52,16 +49,3 @@ def record_audit(archive: Archive, findings: list[Finding], config: dict[str, An
                 "kinds": sorted({f.kind for f in findings}),
             },
         )
-
-
-def _public_key(archive: Archive) -> Ed25519PublicKey | None:
-    """The key checkpoints must be signed with; never created by an audit.
-
-    Taken from the private key when it is there, so that swapping the public key file
-    alone cannot make forged checkpoints pass.
-    """
-    if archive.key.private_path.is_file():
-        return archive.key.public_key
-    if archive.key.public_path.is_file():
-        return load_public_pem(archive.key.public_path.read_bytes())
-    return None

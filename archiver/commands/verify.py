@@ -52,7 +52,7 @@ def verify_command(bundle: Path | None, archive_dir: str | None, as_json: bool) 
     else:
         if not (archive_root(archive_dir) / "catalog.db").is_file():
             raise UsageError(f"there is no archive at {archive_root(archive_dir)}")
-        with open_archive(archive_dir) as archive:
+        with open_archive(archive_dir, writes=False) as archive:
             config = load_config(archive.root)
             with download_progress(enabled=not as_json) as progress:
                 total, seen = total_blob_bytes(archive), [0]
