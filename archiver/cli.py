@@ -22,6 +22,7 @@ COMMANDS = {
     "note": "archiver.commands.custody:note_command",
     "timestamp": "archiver.commands.timestamp:timestamp_command",
     "verify": "archiver.commands.verify:verify_command",
+    "checkpoint": "archiver.commands.checkpoint:checkpoint_group",
     "lookup": "archiver.commands.lookup:lookup_command",
     "dupes": "archiver.commands.dupes:dupes_command",
 }

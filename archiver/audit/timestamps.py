@@ -9,6 +9,7 @@ from typing import Any
 
 from archiver.findings import Finding
 from archiver.timestamps.authorities import Authority
+from archiver.timestamps.checkpoints import is_checkpoint_stamp
 from archiver.timestamps.tokens import TokenError, check_token
 from store.catalog import Catalog
 from store.manifest import UnknownCaptureError, capture_manifest, manifest_digest
@@ -24,7 +25,9 @@ _KINDS = {
 
 def check_timestamps(catalog: Catalog, events: list[dict[str, Any]], tsas: list[Authority]) -> list[Finding]:
     logged = {
-        (e["subject"], e["hashes"][1]) for e in events if e["action"] == "timestamp" and len(e["hashes"]) > 1
+        (e["subject"], e["hashes"][1])
+        for e in events
+        if e["action"] == "timestamp" and len(e["hashes"]) > 1 and not is_checkpoint_stamp(e)
     }
     by_name = {a.name: a for a in tsas}
     rows = catalog.rows("SELECT * FROM timestamps ORDER BY id")
@@ -52,7 +55,7 @@ def check_timestamps(catalog: Catalog, events: list[dict[str, Any]], tsas: list[
             continue
         key = (token_sha, hashlib.sha256(message).hexdigest(), row["tsa_name"])
         if key not in verdicts:  # a batch token is checked once, not once per capture it covers
-            verdicts[key] = _verdict(row, message, by_name.get(row["tsa_name"]), tsas)
+            verdicts[key] = token_verdict(row["token"], message, by_name.get(row["tsa_name"]), tsas)
         if verdicts[key] is not None:
             kind, detail = verdicts[key]
             findings.append(Finding(kind, name, detail))
@@ -75,13 +78,15 @@ def _covered(catalog: Catalog, row: dict[str, Any], manifest: bytes) -> tuple[by
     return found["document"], None
 
 
-def _verdict(
-    row: dict[str, Any], message: bytes, authority: Authority | None, tsas: list[Authority]
+def token_verdict(
+    der: bytes, message: bytes, authority: Authority | None, tsas: list[Authority]
 ) -> tuple[str, str] | None:
+    """(finding kind, sentence) when the token fails, None when it holds; an unknown TSA's
+    token is tried against every configured root."""
     roots = authority.root_certificates() if authority else [c for a in tsas for c in a.root_certificates()]
     intermediates = authority.intermediate_certificates() if authority else []
     try:
-        check_token(row["token"], message, roots, intermediates)
+        check_token(der, message, roots, intermediates)
     except TokenError as exc:
         return _KINDS.get(exc.reason, "timestamp-invalid"), str(exc)
     return None

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from archiver.audit.against import Comparison, compare, load_published
 from archiver.audit.archive import audit_archive, record_audit, total_blob_bytes
 from archiver.bundle.verify import verify_bundle
 from archiver.cliutil import (
@@ -21,14 +22,22 @@ from archiver.config import load_config
 from archiver.errors import UsageError
 from archiver.findings import Finding, report_json
 from archiver.progress import download_progress
+from archiver.timestamps.authorities import authorities
+from store.custody import custody_rows
 
 
 @click.command("verify")
 @click.argument("bundle", required=False, type=click.Path(path_type=Path), metavar="[BUNDLE]")
+@click.option("--against", "against", multiple=True, type=click.Path(path_type=Path), metavar="CHECKPOINT",
+              help="A checkpoint published earlier (`archiver checkpoint publish`) or an old bundle "
+              "(folder, .zip or its data/custody/checkpoint.txt): today's log must extend it, "
+              "under the same key. Repeatable.")  # fmt: skip
 @archive_option
 @json_option
 @friendly_errors
-def verify_command(bundle: Path | None, archive_dir: str | None, as_json: bool) -> None:
+def verify_command(
+    bundle: Path | None, against: tuple[Path, ...], archive_dir: str | None, as_json: bool
+) -> None:
     """Audit the whole archive, or check an evidence bundle offline.
 
     Without BUNDLE: re-hashes every blob, checks the catalog against the blobs and the
@@ -40,13 +49,24 @@ def verify_command(bundle: Path | None, archive_dir: str | None, as_json: bool) 
     the signature and timestamp over the tag manifest, every capture's timestamp tokens
     and custody inclusion proofs against the signed checkpoint, metadata against files.
 
+    With --against: also proves, for each checkpoint kept outside the archive, that
+    today's custody log extends it (an RFC 9162 consistency proof) and is signed by the
+    same key. Only such a copy reveals a log truncated from its end, a newest capture
+    removed whole, or a new key that re-signed every checkpoint (findings log-truncated,
+    log-rewritten, key-changed). Never creates or replaces the archive key.
+
     Exit status 0 when everything holds, 1 with a list of findings, 2 on bad input.
 
     \b
     Examples:
       archiver verify --json
       archiver verify aleppo-bundle.zip
+      archiver verify --against checkpoint-2026-11-30.json --against old-bundle.zip
     """
+    if bundle is not None and against:
+        raise UsageError("--against checks the archive's log; it cannot be combined with a BUNDLE")
+    published = [(str(path), load_published(path)) for path in against]
+    comparisons: list[Comparison] = []
     if bundle is not None:
         findings = verify_bundle(bundle, load_config(None))
     else:
@@ -63,15 +83,30 @@ def verify_command(bundle: Path | None, archive_dir: str | None, as_json: bool) 
                         progress("verifying blobs", seen[0], total)
 
                 findings = audit_archive(archive, config, done)
+            if published:
+                more, comparisons = compare(
+                    custody_rows(archive.catalog),
+                    archive.key.public_key_on_disk(),
+                    published,
+                    authorities(config),
+                )
+                findings += more
             record_audit(archive, findings, config)
-    _print(findings, as_json)
+    _print(findings, comparisons if against else None, as_json)
     sys.exit(1 if findings else 0)
 
 
-def _print(findings: list[Finding], as_json: bool) -> None:
+def _print(findings: list[Finding], comparisons: list[Comparison] | None, as_json: bool) -> None:
     if as_json:
-        print_json(report_json(findings))
+        extra = {} if comparisons is None else {"against": [c.as_json() for c in comparisons]}
+        print_json({**report_json(findings), **extra})
         return
+    for c in comparisons or []:
+        verdict = "extends it" if c.holds else "does NOT extend it"
+        click.echo(
+            f"against {c.source}: {c.checkpoint.tree_size} events, root {c.checkpoint.root_hash}, "
+            f"key {c.checkpoint.key_id}; today's log of {c.log_size} events {verdict}"
+        )
     for finding in findings:
         click.echo(f"{finding.kind:<28} {finding.object}: {finding.detail}")
     click.echo("ok: everything holds" if not findings else f"{len(findings)} finding(s)")
