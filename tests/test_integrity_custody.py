@@ -290,6 +290,17 @@ def test_rewriting_an_old_event_with_the_key_in_hand(two_imports, cli_json, arch
     assert code == 1 and kinds(report) == {"log-rewritten"}
 
 
+def test_a_stamped_checkpoint_lets_plain_verify_see_a_key_swap(two_imports, cli_json, archive_dir, tmp_path):
+    """The stamp is logged: a later re-signing no longer gives the statement the TSA saw."""
+    publish(cli_json, tmp_path / "c.json", "--timestamp")
+    code, report = cli_json("verify")
+    assert code == 0, report
+    with db(archive_dir) as conn:
+        _re_sign_all(conn, _replace_key(archive_dir))
+    code, report = cli_json("verify")
+    assert code == 1 and kinds(report) == {"checkpoint-rewritten"}, report
+
+
 @pytest.mark.parametrize("form", ["folder", "zip", "checkpoint.txt"])
 def test_an_old_bundle_serves_as_the_published_checkpoint(form, two_imports, cli_json, archive_dir, tmp_path):
     bundle = tmp_path / "old-bundle"

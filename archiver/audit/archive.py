@@ -7,6 +7,7 @@ from typing import Any
 
 from archiver.audit.blobs import check_blobs
 from archiver.audit.captures import check_captures
+from archiver.audit.checkpoint_stamps import check_checkpoint_stamps
 from archiver.audit.custody import check_custody
 from archiver.audit.timestamps import check_timestamps
 from archiver.config import operator_name
@@ -25,8 +26,10 @@ def audit_archive(
         logged = events(catalog)
         findings = check_blobs(archive, on_disk, done)
         findings += check_captures(catalog, logged)
+        signed = checkpoints(catalog)
         findings += check_timestamps(catalog, logged, authorities(config))
-        findings += check_custody(rows, checkpoints(catalog), archive.key.public_key_on_disk())
+        findings += check_checkpoint_stamps(logged, signed, authorities(config))
+        findings += check_custody(rows, signed, archive.key.public_key_on_disk())
     return findings
 
 
