@@ -201,8 +201,7 @@ def test_truncating_the_log_from_its_end(two_imports, cli_json, archive_dir, tmp
     doc = publish(cli_json, published)
     with db(archive_dir) as conn:
         seq = conn.execute("SELECT seq FROM custody_events WHERE action = 'note'").fetchone()[0]
-        conn.execute("DELETE FROM custody_events WHERE seq >= ?", [seq])
-        conn.execute("DELETE FROM checkpoints WHERE tree_size > ?", [seq])
+        _truncate(conn, seq)
     code, report = verify_against(cli_json, published)
     assert code == 1 and kinds(report) == {"log-truncated"}
     assert report["against"][0]["log_size"] < doc["tree_size"]
@@ -217,8 +216,7 @@ def test_truncating_then_appending_until_the_log_is_long_again(two_imports, cli_
         seq = conn.execute(
             "SELECT min(seq) FROM custody_events WHERE subject = ?", [two_imports[1]]
         ).fetchone()[0]
-        conn.execute("DELETE FROM custody_events WHERE seq > ?", [seq])
-        conn.execute("DELETE FROM checkpoints WHERE tree_size > ?", [seq + 1])
+        _truncate(conn, seq + 1)
         conn.execute("DELETE FROM timestamps WHERE capture_id = ?", [two_imports[1]])
     for i in range(doc["tree_size"]):
         assert cli_json("note", two_imports[1], f"filler {i}")[0] == 0
@@ -234,8 +232,7 @@ def test_removing_the_newest_capture_whole(two_imports, cli_json, archive_dir, t
     with db(archive_dir) as conn:
         first = conn.execute("SELECT min(seq) FROM custody_events WHERE subject = ?", [victim]).fetchone()[0]
         shas = [r[0] for r in conn.execute("SELECT sha256 FROM artifacts WHERE capture_id = ?", [victim])]
-        conn.execute("DELETE FROM custody_events WHERE seq >= ?", [first])
-        conn.execute("DELETE FROM checkpoints WHERE tree_size > ?", [first])
+        _truncate(conn, first)
         conn.execute("DELETE FROM timestamps WHERE capture_id = ?", [victim])
         conn.execute("DELETE FROM artifacts WHERE capture_id = ?", [victim])
         conn.execute("DELETE FROM captures WHERE id = ?", [victim])
@@ -315,8 +312,7 @@ def test_an_old_bundle_serves_as_the_published_checkpoint(form, two_imports, cli
     assert code == 0 and report["against"][0]["holds"], report
     with db(archive_dir) as conn:
         seq = conn.execute("SELECT seq FROM custody_events WHERE action = 'export'").fetchone()[0]
-        conn.execute("DELETE FROM custody_events WHERE seq >= ?", [seq])
-        conn.execute("DELETE FROM checkpoints WHERE tree_size > ?", [seq])
+        _truncate(conn, seq)
     code, report = verify_against(cli_json, against)
     assert code == 1 and kinds(report) == {"log-truncated"}
     assert cli_json("verify")[0] == 0
@@ -334,6 +330,12 @@ def test_several_published_checkpoints_each_get_a_verdict(two_imports, cli_json,
 
 
 # --- helpers that play the attacker ---------------------------------------------------------------
+
+
+def _truncate(conn: sqlite3.Connection, size: int) -> None:
+    """Keep the first ``size`` events and only the checkpoints that sign no more than those."""
+    conn.execute("DELETE FROM custody_events WHERE seq >= ?", [size])
+    conn.execute("DELETE FROM checkpoints WHERE tree_size > ?", [size])
 
 
 def _new_key_pem() -> bytes:

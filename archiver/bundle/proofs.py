@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from archiver.bundle.evidence import CHECKPOINT, CHECKPOINT_SIG, CUSTODY_SCHEMA
 from archiver.findings import Finding
 from store.archive_key import key_id, signature_holds
-from store.custody import STATEMENT_HEADER
+from store.checkpoint_file import statement_fields
 from store.merkle import leaf_hash, verify_inclusion
 from store.streams import digest_file
 
@@ -30,7 +30,7 @@ def check_checkpoint(root: Path, key: Ed25519PublicKey | None) -> tuple[Checkpoi
         signature = (root / CHECKPOINT_SIG).read_bytes()
     except OSError:
         return None, [Finding("checkpoint-missing", CHECKPOINT, "the signed custody checkpoint is absent")]
-    fields = _statement_fields(statement)
+    fields = statement_fields(statement)
     if fields is None:
         return None, [Finding("checkpoint-unreadable", CHECKPOINT, "not an archiver custody checkpoint")]
     checkpoint = Checkpoint(int(fields["tree_size"]), bytes.fromhex(fields["root"]))
@@ -41,17 +41,6 @@ def check_checkpoint(root: Path, key: Ed25519PublicKey | None) -> tuple[Checkpoi
             Finding("checkpoint-signature-invalid", CHECKPOINT, "not signed by the bundle's archive key")
         ]
     return checkpoint, []
-
-
-def _statement_fields(statement: bytes) -> dict[str, str] | None:
-    try:
-        lines = statement.decode("ascii").splitlines()
-        fields = dict(line.split(": ", 1) for line in lines[1:])
-        int(fields["tree_size"])
-        bytes.fromhex(fields["root"])
-    except (UnicodeDecodeError, ValueError, KeyError):
-        return None
-    return fields if lines[:1] == [STATEMENT_HEADER] and "key" in fields else None
 
 
 def check_custody_file(
