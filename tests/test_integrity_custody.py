@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -174,6 +175,24 @@ def test_verify_against_a_file_that_is_not_a_checkpoint(two_imports, cli, tmp_pa
         assert code == 2 and "is not a usable checkpoint" in err and "Traceback" not in err
     code, _, err = cli("verify", "--against", str(tmp_path / "missing.json"))
     assert code == 2 and "cannot read checkpoint" in err
+
+
+def test_verify_against_a_fifo_does_not_hang(two_imports, cli_json, archive_dir, tmp_path):
+    fifo = tmp_path / "checkpoint.json"
+    os.mkfifo(fifo)
+    bundle = tmp_path / "bundle"
+    assert cli_json("export", two_imports[0], "-o", str(bundle))[0] == 0
+    planted = bundle / "data" / "custody" / "checkpoint.sig"
+    planted.unlink()
+    os.mkfifo(planted)
+    for target in (fifo, bundle):
+        result = run_archiver("verify", "--against", str(target), timeout=60)
+        assert result.returncode == 2 and "not a regular file" in result.stderr, result.stderr
+
+
+def test_against_and_a_bundle_do_not_mix(two_imports, cli, tmp_path):
+    code, _, err = cli("verify", str(tmp_path), "--against", str(tmp_path))
+    assert code == 2 and "cannot be combined" in err
 
 
 def test_a_forged_published_checkpoint_is_a_finding(two_imports, cli_json, tmp_path):

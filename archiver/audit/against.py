@@ -15,6 +15,8 @@ cost one pass over the log plus O(log n) each.
 
 from __future__ import annotations
 
+import os
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -66,6 +68,8 @@ def load_published(path: Path) -> PublishedCheckpoint:
     try:
         if path.is_dir():
             return _from_bundle(lambda rel: _read(path / rel))
+        if not path.is_file():
+            return read_document(_read(path))  # names the problem: missing, a FIFO, a device
         if zipfile.is_zipfile(path):
             with zipfile.ZipFile(path) as zf:
                 return _from_bundle(lambda rel: _read_member(zf, rel))
@@ -154,7 +158,11 @@ def _from_bundle(read) -> PublishedCheckpoint:
 
 
 def _read(path: Path) -> bytes:
-    with open(path, "rb") as fh:
+    """A regular file only: opening a FIFO or a device for reading could block forever."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise CheckpointFileError(f"{path.name} is not a regular file")
         data = fh.read(_MAX_FILE + 1)
     if len(data) > _MAX_FILE:
         raise CheckpointFileError(f"{path.name} is far larger than any checkpoint")
