@@ -395,3 +395,20 @@ def _zipped(folder: Path, target: Path) -> Path:
         for path in sorted(folder.rglob("*")):
             zf.write(path, f"{folder.name}/{path.relative_to(folder)}")
     return target
+
+
+def test_a_later_checkpoint_over_a_shorter_log_is_inconsistent(two_imports, cli_json, archive_dir):
+    """Kept when the audit stopped re-proving every pair of checkpoints (issue 13)."""
+    key = serialization.load_pem_private_key(
+        (archive_dir / "keys" / "archive-ed25519.key").read_bytes(), password=None
+    )
+    with db(archive_dir) as conn:
+        leaf = bytes.fromhex(conn.execute("SELECT leaf_hash FROM custody_events WHERE seq = 0").fetchone()[0])
+        kid, time = key_id(key.public_key()), "2030-01-01T00:00:00Z"
+        signature = key.sign(checkpoint_statement(1, leaf.hex(), time, kid)).hex()
+        conn.execute(
+            "INSERT INTO checkpoints (tree_size, root_hash, time, key_id, signature) VALUES (1, ?, ?, ?, ?)",
+            [leaf.hex(), time, kid, signature],
+        )
+    code, report = cli_json("verify")
+    assert code == 1 and kinds(report) == {"checkpoint-inconsistent"}
