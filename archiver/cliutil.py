@@ -18,6 +18,7 @@ import click
 from archiver.errors import ArchiverError
 from store import Archive
 from store.custody import SigningKeyRefusedError, prepare_signing_key
+from store.manifest import UnknownManifestVersionError
 
 DEFAULT_ARCHIVE = "archive"
 
@@ -84,6 +85,9 @@ def friendly_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except ArchiverError as exc:
             click.echo(f"archiver: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except UnknownManifestVersionError as exc:
+            click.echo(f"archiver: {exc}, newer than this archiver knows; upgrade archiver", err=True)
+            sys.exit(2)
         except KeyboardInterrupt:
             click.echo("archiver: interrupted; nothing half-written was kept", err=True)
             sys.exit(130)

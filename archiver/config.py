@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from archiver.errors import UsageError
+from archiver.shipped import CONFIG_DIR
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 DEFAULTS_FILE = CONFIG_DIR / "default.toml"
 
 

@@ -18,7 +18,7 @@ from store.archive_key import ArchiveKey, key_id, signature_holds
 from store.canonical import canonical_json
 from store.catalog import Catalog
 from store.clock import utc_now
-from store.manifest import capture_manifest, manifest_digest, manifest_value
+from store.manifest import CURRENT_VERSION, capture_manifest, manifest_digest, manifest_value
 from store.merkle import RootBuilder, leaf_hash
 
 ACTIONS = ("capture", "import", "timestamp", "export", "verify", "note")
@@ -97,6 +97,7 @@ def log_capture(catalog: Catalog, capture_id: str, *, adopted: bool = False) -> 
         hashes=[digest, *sorted({a["sha256"] for a in files})],
         detail={
             "manifest_sha256": digest,
+            "manifest_version": CURRENT_VERSION,
             "url": capture.get("final_url") or capture.get("input_url"),
             "artifacts": files,
             **({"adopted": "made before this archive had a custody log"} if adopted else {}),

@@ -12,10 +12,10 @@ from archiver.config import load_config
 from archiver.demo.media import reupload
 from archiver.demo.server import ReplayServer, load_recording
 from archiver.reports.intake import capture_targets, read_report
+from archiver.shipped import DEMO_RECORDINGS_DIR, SEEDS_DIR
 
-DEMO_ROOT = Path(__file__).resolve().parent.parent / "demo"
-RECORDING = DEMO_ROOT / "recordings" / "aleppo"
-SEED_REPORT = Path(__file__).resolve().parent.parent.parent / "seeds" / "aleppo-offensive.md"
+RECORDING = DEMO_RECORDINGS_DIR / "aleppo"
+SEED_REPORT = SEEDS_DIR / "aleppo-offensive.md"
 
 
 @click.command("demo")

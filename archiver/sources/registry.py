@@ -12,9 +12,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archiver.config import CONFIG_DIR
 from archiver.errors import UsageError
 from archiver.reports.normalize import normalize_url, platform_of
+from archiver.shipped import CONFIG_DIR
 
 SHIPPED_FILE = CONFIG_DIR / "sources.toml"
 ARCHIVE_FILE_NAME = "sources.toml"

@@ -8,8 +8,8 @@ from typing import Any
 
 from cryptography import x509
 
-from archiver.config import CONFIG_DIR
 from archiver.errors import UsageError
+from archiver.shipped import CONFIG_DIR
 
 
 @dataclass(frozen=True)
