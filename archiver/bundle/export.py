@@ -25,6 +25,7 @@ from archiver.bundle.bagit_files import (
     write_manifests,
     write_tag_manifests,
 )
+from archiver.bundle.credentials import redact_url
 from archiver.bundle.evidence import CUSTODY_DIR, ROOTS_DIR, add_capture_evidence, add_custody, add_tsa_roots
 from archiver.bundle.payload import CapturePayload, write_capture
 from archiver.bundle.report import render_report
@@ -131,7 +132,8 @@ def _build(
     report = bag / "index.html"
     report.write_text(render_report(bag_info, payloads, custody=timeline), encoding="utf-8")
     verify_md = bag / "VERIFY.md"
-    verify_md.write_text(render_verify_md(bag_name), encoding="utf-8")
+    redacted = sum(len(p.redactions) for p in payloads)
+    verify_md.write_text(render_verify_md(bag_name, redacted), encoding="utf-8")
     write_tag_manifests(bag, [*tag_files, report, verify_md])
     seal_bag(archive, bag, config)
     return ExportResult(bag, bundle_id, capture_ids, len(sizes), sum(sizes.values()))
@@ -156,6 +158,7 @@ def _write_captures(
         a["sha256"]: payload.digests[f"data/captures/{payload.capture_id}/files/{a['name']}"]["sha512"]
         for payload in payloads
         for a in payload.detail["artifacts"]
+        if not any(r["original_sha256"] == a["sha256"] for r in payload.redactions)  # not that blob's
     }
     remember_sha512(archive.catalog, {k: v for k, v in hashed.items() if k not in known})
     return payloads
@@ -177,6 +180,7 @@ def _add_wacz(
         url = payload.detail.get("final_url") or payload.detail.get("input_url")
         if url and payload.detail["kind"] == "capture":
             ts = payload.detail["started_at"]
+            url = redact_url(url)[0]  # as the redacted WARCs, and so the index, name it
             pages.append({"url": url, "ts": ts, "title": payload.detail.get("title") or url})
     if not warcs:
         return

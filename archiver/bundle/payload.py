@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from archiver.bundle.redaction import REDACTIONS_FILE, redact_copied_warc, redactions_document
 from archiver.errors import ArchiverError
 from store import Archive
 from store.streams import hash_mapped
@@ -40,6 +41,7 @@ class CapturePayload:
     sizes: dict[str, int] = field(default_factory=dict)
     timestamps: list[dict[str, Any]] = field(default_factory=list)  # for the report
     custody: list[dict[str, Any]] = field(default_factory=list)  # events, for the report
+    redactions: list[dict[str, Any]] = field(default_factory=list)  # derived WARCs, see bundle.redaction
 
 
 def write_capture(
@@ -62,18 +64,23 @@ def write_capture(
         digests, size = copy_blob(
             archive, artifact["sha256"], folder / relative, known_sha512.get(artifact["sha256"])
         )
+        derived = _redacted(artifact, folder / relative, size)
+        if derived is not None:  # the bag holds a copy with credentials blanked, not the original
+            payload.redactions.append(derived)
+            digests, size = {a: derived[a] for a in ("sha256", "sha512")}, derived["size"]
         payload.digests[_bag_path(bag, folder / relative)] = digests
         payload.sizes[_bag_path(bag, folder / relative)] = size
         artifacts.append(
             {
                 "path": relative,
                 "role": artifact["role"],
-                "sha256": artifact["sha256"],
-                "size": artifact["size"],
+                "sha256": digests["sha256"],
+                "size": size,
                 "mime": artifact["mime"],
                 "kind": artifact["kind"],
                 "source_url": artifact["source_url"],
                 **{k: artifact[k] for k in _MEDIA_FIELDS if artifact.get(k) is not None},
+                **({"derived_from": _original(artifact)} if derived is not None else {}),
             }
         )
     metadata = {
@@ -92,9 +99,21 @@ def write_capture(
     for a in artifacts:
         if perceptual.get(a["sha256"]) is not None:
             hashes["files"][a["path"]]["perceptual"] = perceptual[a["sha256"]]
+    if payload.redactions:
+        add_json(payload, bag, REDACTIONS_FILE, redactions_document(payload.redactions))
     add_json(payload, bag, "metadata.json", metadata)
     add_json(payload, bag, "hashes.json", hashes)
     return payload
+
+
+def _redacted(artifact: dict[str, Any], copied: Path, size: int) -> dict[str, Any] | None:
+    """A WARC archiver recorded may hold the researcher's credentials: the bag gets a copy without."""
+    return redact_copied_warc(copied, artifact["sha256"], size) if artifact["role"] == "warc" else None
+
+
+def _original(artifact: dict[str, Any]) -> dict[str, Any]:
+    """What a derived file was made from: the original, as the timestamped manifest lists it."""
+    return {"sha256": artifact["sha256"], "size": artifact["size"], "redactions": REDACTIONS_FILE}
 
 
 def add_json(payload: CapturePayload, bag: Path, name: str, value: Any) -> Path:

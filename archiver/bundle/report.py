@@ -111,7 +111,26 @@ def _capture_section(payload: CapturePayload) -> str:
         f"<section class='capture' id='c-{escape(payload.capture_id)}'><h2>{escape(_label(d))}</h2>"
         f"{_table(facts)}{post}<h3>Media</h3><div class='previews'>{''.join(previews) or 'none'}</div>"
         "<h3>Files</h3><table><tr><th>Role</th><th>Name</th><th>Type</th><th>Bytes</th><th>SHA-256</th></tr>"
-        f"{rows}</table>{_timestamps(payload)}</section>"
+        f"{rows}</table>{_redactions(payload)}{_timestamps(payload)}</section>"
+    )
+
+
+def _redactions(payload: CapturePayload) -> str:
+    """Say plainly which file is not the original, and where the original is."""
+    items = "".join(
+        f"<li><code>{escape(r['path'])}</code>: {len(r['records'])} record(s) rewritten; this copy's SHA-256 "
+        f"is <span class='hash'>{escape(r['sha256'])}</span>, the original's (above, and in manifest.json) "
+        f"<span class='hash'>{escape(r['original_sha256'])}</span>.</li>"
+        for r in payload.redactions
+    )
+    if not items:
+        return ""
+    return (
+        "<h3>Credentials redacted</h3><p>The WARC below is a copy with the researcher's credentials blanked "
+        "(cookie values, authorization headers, login tokens in URLs; names kept, values replaced by "
+        "<code>REDACTED</code>). The original is kept unchanged in the archive that exported this bundle. "
+        "<code>redactions.json</code> lists every record rewritten and what was blanked in it.</p>"
+        f"<ul>{items}</ul>"
     )
 
 

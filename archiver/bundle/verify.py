@@ -26,6 +26,7 @@ from archiver.bundle.proofs import (
     logged_token_digests,
     sha256_file,
 )
+from archiver.bundle.redaction import check_redactions
 from archiver.bundle.seal import SEALED, SIGNATURE
 from archiver.findings import Finding
 from archiver.timestamps.authorities import Authority, authorities
@@ -91,7 +92,9 @@ def _check_capture(
         value = json.loads(manifest)
     except (OSError, ValueError):
         return [*findings, Finding("metadata-unreadable", f"{rel}/manifest.json", "missing or not JSON")]
-    findings += _manifest_against_files(rel, folder, value, listed)
+    originals, redaction_findings = check_redactions(root, folder, listed)
+    findings += redaction_findings  # a derived WARC stands for the original manifest.json lists:
+    findings += _manifest_against_files(rel, folder, value, {**listed, **originals})
     if checkpoint is not None and sha256_file(manifest_path) not in logged_manifest_digests(events):
         findings.append(
             Finding(

@@ -136,5 +136,31 @@ _SEAL = """
 """
 
 
-def render_verify_md(bag_name: str) -> str:
-    return _INTRO.format(bag_name=bag_name, extra_checks=_CHECKS) + _SEAL + _SCHEMAS
+_REDACTED = """
+## Credentials removed from {count} WARC file(s)
+
+The WARCs archiver records hold every HTTP header it sent and received, including the
+researcher's login cookies. In this bundle, each capture folder with a `redactions.json`
+holds a copy of its WARC with those credentials blanked: the values of `Cookie` and
+`Set-Cookie` cookies, of `Authorization`, `Proxy-Authorization` and `X-CSRF-Token`, and of
+login tokens in URLs (`access_token=` and the others `redactions.json` lists under
+`rules`) read `REDACTED`; every name is kept. Nothing else differs: record ids, dates and
+payloads are those recorded, and each rewritten record's Content-Length and
+WARC-Block-Digest are recomputed, so the copy is a valid WARC (the WACZ is built from it).
+
+The original WARC, as recorded and timestamped, is kept unchanged in the archive that
+exported this bundle. So for a redacted WARC, step 6 compares differently:
+
+- `sha256sum data/captures/<id>/files/<name>.warc.gz` equals the `sha256` that
+  `redactions.json` lists for it (and the line in manifest-sha256.txt);
+- the `original_sha256` listed beside it equals the `"sha256"` that manifest.json (the
+  timestamped file) lists for that name: the archive holds the blob with that hash.
+
+`redactions.json` names, per rewritten record, its WARC-Record-ID, target URI, which headers
+and parameters were blanked (names only), and its block digest before and after.
+"""
+
+
+def render_verify_md(bag_name: str, redacted_warcs: int = 0) -> str:
+    redacted = _REDACTED.format(count=redacted_warcs) if redacted_warcs else ""
+    return _INTRO.format(bag_name=bag_name, extra_checks=_CHECKS) + _SEAL + redacted + _SCHEMAS

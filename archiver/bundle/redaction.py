@@ -1,0 +1,128 @@
+"""Exported WARCs carry no researcher credentials: derived copies, and the record of the derivation.
+
+The archive keeps each capture's WARC exactly as recorded; the timestamped manifest and
+the custody log vouch for that original. A bundle instead carries a copy with cookies,
+authorization headers and URL tokens blanked (archiver.bundle.warc_redaction), which
+has its own SHA-256 and SHA-512 in the bag's manifests and in metadata.json.
+``redactions.json`` beside the capture ties the two: per derived file the original's
+SHA-256 (the one manifest.json lists) and the copy's, and per rewritten record its id,
+target URI, which headers and parameters were blanked (by name, never by value) and its
+block digest before and after. A verifier holds the copy to that record; whoever needs
+the original asks the archive for the blob with that SHA-256.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from archiver.bundle.bagit_files import file_digests
+from archiver.bundle.credentials import PLACEHOLDER, rules
+from archiver.bundle.warc_redaction import redact_warc
+from archiver.errors import ArchiverError
+from archiver.findings import Finding
+
+REDACTIONS_SCHEMA = "archiver-bundle-redactions/1"
+REDACTIONS_FILE = "redactions.json"
+_CHUNK = 1 << 20
+
+
+class UnreadableWarcError(ArchiverError):
+    kind = "unreadable-warc"
+
+
+def redact_copied_warc(target: Path, original_sha256: str, original_size: int) -> dict[str, Any] | None:
+    """Blank credentials in a WARC just copied (and checked) into the bag, in place.
+
+    Returns the file's entry for redactions.json, or None when nothing needed blanking:
+    the file is then the original, byte for byte.
+    """
+    derived = target.with_name(f".{target.name}.redacted")
+    try:
+        records = redact_warc(target, derived)
+    except ArchiveLoadFailed as exc:
+        derived.unlink(missing_ok=True)
+        raise UnreadableWarcError(
+            f"the WARC {original_sha256} cannot be read to blank credentials in it ({exc}); not exported"
+        ) from exc
+    if not records:
+        derived.unlink()
+        return None
+    os.replace(derived, target)
+    digests = file_digests(target)
+    return {
+        "path": f"files/{target.name}",
+        "original_sha256": original_sha256,
+        "original_size": original_size,
+        "sha256": digests["sha256"],
+        "sha512": digests["sha512"],
+        "size": target.stat().st_size,
+        "records": [r.as_json() for r in records],
+    }
+
+
+def redactions_document(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "schema": REDACTIONS_SCHEMA,
+        "placeholder": PLACEHOLDER,
+        "rules": rules(),
+        "originals": "original_sha256 is the WARC as recorded, kept unchanged in the exporting archive",
+        "files": entries,
+    }
+
+
+def check_redactions(
+    root: Path, folder: Path, listed: dict[str, str]
+) -> tuple[dict[str, str], list[Finding]]:
+    """Hold a capture's derived files to its redactions.json.
+
+    Returns, per bag path of a derived file that holds, the SHA-256 of the original it
+    was derived from (what manifest.json must list), and a finding for each that does not.
+    """
+    path = folder / REDACTIONS_FILE
+    rel = path.relative_to(root).as_posix()
+    if not path.exists():
+        return {}, []
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        entries = document["files"] if document["schema"] == REDACTIONS_SCHEMA else None
+        originals = {f"{folder.relative_to(root).as_posix()}/{e['path']}": e for e in entries}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}, [Finding("redaction-unreadable", rel, "not an archiver redaction record")]
+    held, findings = {}, []
+    for bag_path, entry in sorted(originals.items()):
+        if listed.get(bag_path) != entry.get("sha256"):
+            findings.append(Finding("redaction-mismatch", bag_path, f"differs from the copy {rel} describes"))
+            continue
+        problem = _warc_problem(root / bag_path, entry.get("records", []))
+        if problem:
+            findings.append(Finding("redaction-mismatch", bag_path, problem))
+            continue
+        held[bag_path] = str(entry.get("original_sha256"))
+    return held, findings
+
+
+def _warc_problem(path: Path, described: list[dict[str, Any]]) -> str | None:
+    """Every record's digests must hold, and each rewritten record must be there as described."""
+    expected = {r.get("record_id"): r.get("block_digest") for r in described if isinstance(r, dict)}
+    try:
+        with open(path, "rb") as fh:
+            for record in ArchiveIterator(fh, check_digests=True):
+                while record.raw_stream.read(_CHUNK):
+                    pass
+                record_id = record.rec_headers.get_header("WARC-Record-ID")
+                if record.digest_checker.passed is False:
+                    return f"record {record_id}: {'; '.join(record.digest_checker.problems)}"
+                block_digest = record.rec_headers.get_header("WARC-Block-Digest")
+                if record_id in expected and expected.pop(record_id) != block_digest:
+                    return f"record {record_id} is not the rewritten record described"
+    except (OSError, ArchiveLoadFailed, ValueError) as exc:
+        return f"not a readable WARC: {exc}"
+    if expected:
+        return f"{len(expected)} rewritten record(s) described are absent"
+    return None
