@@ -28,12 +28,15 @@ URL_TOKEN = "url-token-31b7e6f0c2"  # a token the site puts in a redirect
 
 
 @pytest.fixture
-def logged_in_capture(site, archive_dir, cli_json, tmp_path) -> tuple[str, Path]:
-    """A capture that only succeeds with the cookie; returns its id and its WARC blob in the archive."""
+def logged_in_capture(site, media, archive_dir, cli_json, tmp_path) -> tuple[str, Path]:
+    """A capture that only succeeds with the cookie; returns its id and its WARC blob in the archive.
+
+    The page embeds a video, so yt-dlp fetches it too and writes its info.json (which lists
+    the cookies it sent)."""
 
     def members(handler: BaseHTTPRequestHandler) -> None:
         logged_in = f"auth_token={SESSION}" in handler.headers.get("Cookie", "")
-        body = b"<html><head><title>Members only</title></head><body>post 7</body></html>"
+        body = b"<html><head><title>Members only</title></head><body><video src='/v/clip.mp4'></video>"
         handler.send_response(200 if logged_in else 403)
         handler.send_header("Content-Type", "text/html")
         handler.send_header("Set-Cookie", f"login_session={LOGIN}; Path=/; HttpOnly")
@@ -42,6 +45,7 @@ def logged_in_capture(site, archive_dir, cli_json, tmp_path) -> tuple[str, Path]
         handler.wfile.write(body)
 
     site.routes["/members"] = Route(handler=members)
+    site.add("/v/clip.mp4", media["mp4"].read_bytes(), "video/mp4")
     site.add("/go", status=302, headers={"Location": f"/members?access_token={URL_TOKEN}&post=7"})
     cookies = tmp_path / "cookies.txt"
     cookies.write_text(
@@ -52,6 +56,9 @@ def logged_in_capture(site, archive_dir, cli_json, tmp_path) -> tuple[str, Path]
     code, [captured] = cli_json("capture", site.url("/go"))
     assert code == 0 and captured["status"] == "ok", captured  # the site saw the cookie
     [warc] = [a for a in captured["artifacts"] if a["role"] == "warc"]
+    [info] = [a for a in captured["artifacts"] if a["name"].endswith(".info.json")]
+    info_blob = archive_dir / "blobs" / info["sha256"][:2] / info["sha256"][2:4] / info["sha256"]
+    assert SESSION in info_blob.read_text()  # yt-dlp wrote the cookies it sent
     blob = archive_dir / "blobs" / warc["sha256"][:2] / warc["sha256"][2:4] / warc["sha256"]
     assert SESSION.encode() in gzip.decompress(blob.read_bytes())  # the archive keeps it as recorded
     return captured["capture_id"], blob
@@ -90,16 +97,20 @@ def test_exported_bundle_holds_no_credential_and_verifies(logged_in_capture, cli
         code, report = cli_json("verify", str(out))
         assert code == 0 and report["ok"], report["findings"]
     # the token of the redirect is gone from the WARC and from the WACZ's index and pages
-    # (the capture's final URL is evidence as recorded: it stays in the timestamped manifest.json)
+    # (the final URL is evidence as recorded: it stays in manifest.json and in yt-dlp's file names)
     capture = folder / "data" / "captures" / capture_id
-    assert leaks(capture / "files", [URL_TOKEN]) == []
+    [bagged_warc] = (capture / "files").glob("*.warc.gz")
+    assert leaks(bagged_warc, [URL_TOKEN]) == []
     assert leaks(folder / "data" / "archive.wacz", [URL_TOKEN]) == []
 
     assert hashlib.sha256(blob.read_bytes()).hexdigest() == original_sha256 == blob.name
     assert SESSION.encode() in gzip.decompress(blob.read_bytes())  # the original stays in the archive
 
     redactions = json.loads((capture / "redactions.json").read_text())
-    [entry] = redactions["files"]
+    [entry] = [e for e in redactions["files"] if e["path"].endswith(".warc.gz")]
+    [info] = [e for e in redactions["files"] if e["path"].endswith(".info.json")]
+    assert {"auth_token", "login_session"} <= {c for f in info["fields"] for c in f.get("cookies", [])}
+    assert json.loads((capture / info["path"]).read_text())["title"]  # still the same JSON
     assert entry["original_sha256"] == original_sha256
     derived = capture / entry["path"]
     assert entry["sha256"] == hashlib.sha256(derived.read_bytes()).hexdigest() != original_sha256

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from archiver.bundle.redaction import REDACTIONS_FILE, redact_copied_warc, redactions_document
+from archiver.bundle.redaction import REDACTIONS_FILE, redact_copied_file, redactions_document
 from archiver.errors import ArchiverError
 from store import Archive
 from store.streams import hash_mapped
@@ -41,7 +41,7 @@ class CapturePayload:
     sizes: dict[str, int] = field(default_factory=dict)
     timestamps: list[dict[str, Any]] = field(default_factory=list)  # for the report
     custody: list[dict[str, Any]] = field(default_factory=list)  # events, for the report
-    redactions: list[dict[str, Any]] = field(default_factory=list)  # derived WARCs, see bundle.redaction
+    redactions: list[dict[str, Any]] = field(default_factory=list)  # derived files, see bundle.redaction
 
 
 def write_capture(
@@ -107,8 +107,9 @@ def write_capture(
 
 
 def _redacted(artifact: dict[str, Any], copied: Path, size: int) -> dict[str, Any] | None:
-    """A WARC archiver recorded may hold the researcher's credentials: the bag gets a copy without."""
-    return redact_copied_warc(copied, artifact["sha256"], size) if artifact["role"] == "warc" else None
+    """A capture's WARC and yt-dlp's info.json may hold the researcher's credentials: the bag
+    gets a copy without them."""
+    return redact_copied_file(copied, artifact["role"], artifact["sha256"], size)
 
 
 def _original(artifact: dict[str, Any]) -> dict[str, Any]:

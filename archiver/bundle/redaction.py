@@ -1,14 +1,15 @@
-"""Exported WARCs carry no researcher credentials: derived copies, and the record of the derivation.
+"""Exported files carry no researcher credentials: derived copies, and the record of the derivation.
 
-The archive keeps each capture's WARC exactly as recorded; the timestamped manifest and
-the custody log vouch for that original. A bundle instead carries a copy with cookies,
-authorization headers and URL tokens blanked (archiver.bundle.warc_redaction), which
-has its own SHA-256 and SHA-512 in the bag's manifests and in metadata.json.
+The archive keeps each capture's files exactly as captured; the timestamped manifest and
+the custody log vouch for those originals. A bundle instead carries, for each capture's
+WARC (archiver.bundle.warc_redaction) and each yt-dlp info.json (json_redaction) that
+held any, a copy with cookies, authorization headers and URL tokens blanked, which has
+its own SHA-256 and SHA-512 in the bag's manifests and in metadata.json.
 ``redactions.json`` beside the capture ties the two: per derived file the original's
-SHA-256 (the one manifest.json lists) and the copy's, and per rewritten record its id,
-target URI, which headers and parameters were blanked (by name, never by value) and its
-block digest before and after. A verifier holds the copy to that record; whoever needs
-the original asks the archive for the blob with that SHA-256.
+SHA-256 (the one manifest.json lists) and the copy's, and what was blanked, by name,
+never by value (for a WARC, per rewritten record: its id, target URI and block digest
+before and after). A verifier holds the copy to that record; whoever needs the original
+asks the archive for the blob with that SHA-256.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from archiver.bundle.bagit_files import file_digests
 from archiver.bundle.credentials import PLACEHOLDER, rules
-from archiver.bundle.warc_redaction import redact_warc
+from archiver.bundle.json_redaction import redact_json
+from archiver.bundle.warc_redaction import RedactedRecord, redact_warc
 from archiver.errors import ArchiverError
 from archiver.findings import Finding
 
@@ -36,22 +38,24 @@ class UnreadableWarcError(ArchiverError):
     kind = "unreadable-warc"
 
 
-def redact_copied_warc(target: Path, original_sha256: str, original_size: int) -> dict[str, Any] | None:
-    """Blank credentials in a WARC just copied (and checked) into the bag, in place.
+def redact_copied_file(
+    target: Path, role: str, original_sha256: str, original_size: int
+) -> dict[str, Any] | None:
+    """Blank credentials, in place, in a file just copied (and checked) into the bag.
 
-    Returns the file's entry for redactions.json, or None when nothing needed blanking:
-    the file is then the original, byte for byte.
+    Returns the file's entry for redactions.json, or None when nothing needed blanking
+    (or the file is of no kind that holds credentials): the file is then the original,
+    byte for byte.
     """
     derived = target.with_name(f".{target.name}.redacted")
-    try:
-        records = redact_warc(target, derived)
-    except ArchiveLoadFailed as exc:
+    if role == "warc":
+        blanked = {"records": [r.as_json() for r in _redact_warc(target, derived, original_sha256)]}
+    elif role == "metadata" and target.suffix == ".json":
+        blanked = {"fields": redact_json(target, derived) or []}
+    else:
+        return None
+    if not any(blanked.values()):
         derived.unlink(missing_ok=True)
-        raise UnreadableWarcError(
-            f"the WARC {original_sha256} cannot be read to blank credentials in it ({exc}); not exported"
-        ) from exc
-    if not records:
-        derived.unlink()
         return None
     os.replace(derived, target)
     digests = file_digests(target)
@@ -62,8 +66,18 @@ def redact_copied_warc(target: Path, original_sha256: str, original_size: int) -
         "sha256": digests["sha256"],
         "sha512": digests["sha512"],
         "size": target.stat().st_size,
-        "records": [r.as_json() for r in records],
+        **blanked,
     }
+
+
+def _redact_warc(source: Path, target: Path, original_sha256: str) -> list[RedactedRecord]:
+    try:
+        return redact_warc(source, target)
+    except ArchiveLoadFailed as exc:
+        target.unlink(missing_ok=True)
+        raise UnreadableWarcError(
+            f"the WARC {original_sha256} cannot be read to blank credentials in it ({exc}); not exported"
+        ) from exc
 
 
 def redactions_document(entries: list[dict[str, Any]]) -> dict[str, Any]:
@@ -71,7 +85,7 @@ def redactions_document(entries: list[dict[str, Any]]) -> dict[str, Any]:
         "schema": REDACTIONS_SCHEMA,
         "placeholder": PLACEHOLDER,
         "rules": rules(),
-        "originals": "original_sha256 is the WARC as recorded, kept unchanged in the exporting archive",
+        "originals": "original_sha256 names the file as captured, kept unchanged in the exporting archive",
         "files": entries,
     }
 
@@ -99,12 +113,23 @@ def check_redactions(
         if listed.get(bag_path) != entry.get("sha256"):
             findings.append(Finding("redaction-mismatch", bag_path, f"differs from the copy {rel} describes"))
             continue
-        problem = _warc_problem(root / bag_path, entry.get("records", []))
+        if "records" in entry:
+            problem = _warc_problem(root / bag_path, entry["records"])
+        else:
+            problem = _json_problem(root / bag_path)
         if problem:
             findings.append(Finding("redaction-mismatch", bag_path, problem))
             continue
         held[bag_path] = str(entry.get("original_sha256"))
     return held, findings
+
+
+def _json_problem(path: Path) -> str | None:
+    try:
+        json.loads(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        return f"not readable JSON: {exc}"
+    return None
 
 
 def _warc_problem(path: Path, described: list[dict[str, Any]]) -> str | None:

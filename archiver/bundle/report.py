@@ -118,7 +118,7 @@ def _capture_section(payload: CapturePayload) -> str:
 def _redactions(payload: CapturePayload) -> str:
     """Say plainly which file is not the original, and where the original is."""
     items = "".join(
-        f"<li><code>{escape(r['path'])}</code>: {len(r['records'])} record(s) rewritten; this copy's SHA-256 "
+        f"<li><code>{escape(r['path'])}</code>: this copy's SHA-256 "
         f"is <span class='hash'>{escape(r['sha256'])}</span>, the original's (above, and in manifest.json) "
         f"<span class='hash'>{escape(r['original_sha256'])}</span>.</li>"
         for r in payload.redactions
@@ -126,10 +126,10 @@ def _redactions(payload: CapturePayload) -> str:
     if not items:
         return ""
     return (
-        "<h3>Credentials redacted</h3><p>The WARC below is a copy with the researcher's credentials blanked "
+        "<h3>Credentials redacted</h3><p>These files are copies with the researcher's credentials blanked "
         "(cookie values, authorization headers, login tokens in URLs; names kept, values replaced by "
-        "<code>REDACTED</code>). The original is kept unchanged in the archive that exported this bundle. "
-        "<code>redactions.json</code> lists every record rewritten and what was blanked in it.</p>"
+        "<code>REDACTED</code>). The originals are kept unchanged in the archive that exported this bundle. "
+        "<code>redactions.json</code> lists what was blanked in each (and, in a WARC, in which records).</p>"
         f"<ul>{items}</ul>"
     )
 

@@ -50,13 +50,17 @@ _SCHEMAS = f"""
 `data/captures/<capture id>/` for each capture:
 
 - `files/`: the captured files byte for byte: media as served, page HTML, the WARC of every
-  HTTP exchange made during the capture, thumbnails, platform metadata (`*.info.json`).
+  HTTP exchange made during the capture, thumbnails, platform metadata (`*.info.json`);
+  those that held the researcher's credentials as copies without them (`redactions.json`).
 - `metadata.json` (schema `{METADATA_SCHEMA}`): `capture` (id, kind, input and final URL,
   platform, extractor, post id, author, handle, title, post text, post time, case, capture
   start and end in UTC from the capturing machine's clock, operator, note, tool versions),
   `platform_metadata` (selected fields the platform reported), and `artifacts`, one entry per
   file with its `path` (relative to the capture folder), `role`, `sha256`, `size`, `mime`,
-  `kind` and, for media, width, height, duration and codecs.
+  `kind` and, for media, width, height, duration and codecs; for a redacted copy, the
+  copy's `sha256` and `size`, and the original's in `derived_from`.
+- `redactions.json`, when present: which files are copies with the researcher's
+  credentials blanked, and what the originals were (see above).
 - `hashes.json` (schema `{HASHES_SCHEMA}`): SHA-256, SHA-512 and size of every file, and
   perceptual hashes of images and video frames where they were computed.
 - `manifest.json`: the capture's manifest exactly as it was timestamped (canonical JSON:
@@ -137,30 +141,31 @@ _SEAL = """
 
 
 _REDACTED = """
-## Credentials removed from {count} WARC file(s)
+## Credentials removed from {count} file(s)
 
-The WARCs archiver records hold every HTTP header it sent and received, including the
-researcher's login cookies. In this bundle, each capture folder with a `redactions.json`
-holds a copy of its WARC with those credentials blanked: the values of `Cookie` and
-`Set-Cookie` cookies, of `Authorization`, `Proxy-Authorization` and `X-CSRF-Token`, and of
-login tokens in URLs (`access_token=` and the others `redactions.json` lists under
-`rules`) read `REDACTED`; every name is kept. Nothing else differs: record ids, dates and
-payloads are those recorded, and each rewritten record's Content-Length and
-WARC-Block-Digest are recomputed, so the copy is a valid WARC (the WACZ is built from it).
+The WARCs archiver records hold every HTTP header it sent and received, and yt-dlp's
+`*.info.json` the cookies it sent, including the researcher's login cookies. In this
+bundle, each capture folder with a `redactions.json` holds copies of those files with the
+credentials blanked: the values of `Cookie` and `Set-Cookie` cookies, of `Authorization`,
+`Proxy-Authorization` and `X-CSRF-Token`, and of login tokens in URLs (`access_token=` and
+the others `redactions.json` lists under `rules`) read `REDACTED`; every name is kept.
+Nothing else differs: in a WARC, record ids, dates and payloads are those recorded, and
+each rewritten record's Content-Length and WARC-Block-Digest are recomputed, so the copy
+is a valid WARC (the WACZ is built from it).
 
-The original WARC, as recorded and timestamped, is kept unchanged in the archive that
-exported this bundle. So for a redacted WARC, step 6 compares differently:
+The originals, as captured and timestamped, are kept unchanged in the archive that
+exported this bundle. So for a redacted file, step 6 compares differently:
 
-- `sha256sum data/captures/<id>/files/<name>.warc.gz` equals the `sha256` that
-  `redactions.json` lists for it (and the line in manifest-sha256.txt);
+- `sha256sum data/captures/<id>/files/<name>` equals the `sha256` that `redactions.json`
+  lists for it (and the line in manifest-sha256.txt);
 - the `original_sha256` listed beside it equals the `"sha256"` that manifest.json (the
   timestamped file) lists for that name: the archive holds the blob with that hash.
 
-`redactions.json` names, per rewritten record, its WARC-Record-ID, target URI, which headers
-and parameters were blanked (names only), and its block digest before and after.
+`redactions.json` names what was blanked (names only, never values): for a WARC, per
+rewritten record, its WARC-Record-ID, target URI and block digest before and after.
 """
 
 
-def render_verify_md(bag_name: str, redacted_warcs: int = 0) -> str:
-    redacted = _REDACTED.format(count=redacted_warcs) if redacted_warcs else ""
+def render_verify_md(bag_name: str, redacted_files: int = 0) -> str:
+    redacted = _REDACTED.format(count=redacted_files) if redacted_files else ""
     return _INTRO.format(bag_name=bag_name, extra_checks=_CHECKS) + _SEAL + redacted + _SCHEMAS
