@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from warcio.warcwriter import WARCWriter
 
+from archiver import pixel_limit
 from archiver.config import operator_name
 from archiver.errors import ArchiverError, NothingArchivableError, UsageError
 from archiver.fetchers import FetchContext, FetchResult, fetcher_chain
@@ -94,6 +95,7 @@ def capture_url(
     progress: ProgressCallback | None = None,
 ) -> CaptureOutcome:
     url = check_url(url)
+    pixel_limit.configure(config)
     capture_id = new_id()
     started = utc_now()
     versions = tool_versions()
