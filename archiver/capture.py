@@ -13,7 +13,6 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from warcio.warcwriter import WARCWriter
 
@@ -36,7 +35,9 @@ from archiver.ingest import (
 from archiver.probe import MediaInfo
 from archiver.replay import replaying
 from archiver.screenshot import ScreenshotUnavailable, take_screenshot
+from archiver.terminal import shorten
 from archiver.timestamps.stamping import is_timestamped, stamp_captures
+from archiver.url_check import url_problem
 from archiver.versions import tool_versions
 from archiver.warc_recording import recording_http
 from store import Archive
@@ -80,9 +81,9 @@ class CaptureOutcome:
 
 
 def check_url(url: str) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UsageError(f"{url!r} is not an http(s) URL")
+    problem = url_problem(url.strip())
+    if problem:
+        raise UsageError(f"{shorten(url)!r} is not an http(s) URL archiver can fetch: {problem}")
     return url.strip()
 
 

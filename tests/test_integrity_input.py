@@ -78,3 +78,44 @@ def test_pixel_cap_comes_from_the_config(tmp_path, archive_dir, timestamp_config
     sha = hashlib.sha256(picture.read_bytes()).hexdigest()
     assert perceptual_status(archive_dir, sha)[0] == "failed"
     assert run_archiver("lookup", str(picture), timeout=60).returncode != 2  # default cap: hashed fine
+
+
+# -- malformed URLs --------------------------------------------------------------------
+
+BAD_URLS = [
+    "http://127.0.0.1:99999/",
+    "http://[::1/x",
+    "http://[::1]:0x/",
+    "http://127.0.0.1:0/",
+    "http://:80/",
+    "https://user@/x",
+    "http://a..b/",
+    "http://exa mple.com/",
+    "http://" + "a" * 64 + ".example/",
+    "http://" + "a" * 100_000 + "/",
+]
+
+
+@pytest.mark.parametrize("url", BAD_URLS, ids=lambda u: u[:30])
+def test_capture_refuses_a_malformed_url_in_one_sentence(cli, archive_dir, url):
+    code, _, err = cli("capture", url)
+    assert code == 2
+    assert "is not an http(s) URL" in one_sentence(err) and len(err) < 600
+    assert not (archive_dir / "catalog.db").exists()
+
+
+@pytest.mark.parametrize("url", BAD_URLS[:3], ids=lambda u: u[:30])
+def test_report_and_sources_refuse_a_malformed_url_in_one_sentence(cli, archive_dir, url):
+    code, _, err = cli("report", url)
+    assert code == 2 and "is not an http(s) URL" in one_sentence(err)
+    code, _, err = cli("sources", "add", "Somebody", "--platform", "web", "--url", url)
+    assert code == 2 and "is not an http(s) URL" in one_sentence(err)
+
+
+def test_report_with_malformed_links_captures_the_good_ones(cli_json, site, archive_dir, tmp_path):
+    good = site.add("/fine", b"<html><title>fine</title><p>hello</p></html>", "text/html")
+    report = tmp_path / "report.md"
+    report.write_text(f"See http://127.0.0.1:99999/x and http://a..b/c and http://[::1/x and {good} too.\n")
+    code, result = cli_json("report", str(report), "--capture")
+    assert code == 0, result
+    assert [t["url"] for t in result["targets"]] == [good]
