@@ -21,6 +21,7 @@ from archiver.config import operator_name
 from archiver.errors import ArchiverError, NothingArchivableError, UsageError
 from archiver.fetchers import FetchContext, FetchResult, fetcher_chain
 from archiver.fetchers.base import ProgressCallback
+from archiver.fetchers.deadline import fetch_deadline
 from archiver.fetchers.http import make_session
 from archiver.ingest import (
     CaptureRecord,
@@ -146,7 +147,8 @@ def _fetch_recording(
                 attempt_dir = workdir / fetcher.name.replace(":", "_")
                 attempt_dir.mkdir()
                 try:
-                    result = fetcher.fetch(url, attempt_dir, ctx)
+                    with fetch_deadline(ctx.deadline, url):
+                        result = fetcher.fetch(url, attempt_dir, ctx)
                 finally:
                     _close_stray_responses()
                 if result is not None:

@@ -4,6 +4,7 @@ traceback or a hang (issue 9, "Never a traceback, never a hang")."""
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 import time
 from pathlib import Path
@@ -119,3 +120,50 @@ def test_report_with_malformed_links_captures_the_good_ones(cli_json, site, arch
     code, result = cli_json("report", str(report), "--capture")
     assert code == 0, result
     assert [t["url"] for t in result["targets"]] == [good]
+
+
+# -- a server that trickles -------------------------------------------------------------
+
+
+def trickle(content_type: str):
+    """A handler that promises 200 bytes and sends one every 5 seconds: each wait is well
+    inside the socket timeout, the whole download takes a quarter of an hour."""
+
+    def handler(request) -> None:
+        request.send_response(200)
+        request.send_header("Content-Type", content_type)
+        request.send_header("Content-Length", "200")
+        request.end_headers()
+        try:
+            for _ in range(200):
+                request.wfile.write(b" ")
+                request.wfile.flush()
+                time.sleep(5)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    return handler
+
+
+@pytest.mark.parametrize(("path", "content_type"), [("/slow.html", "text/html"), ("/slow.mp4", "video/mp4")])
+def test_a_trickling_server_hits_the_download_deadline(
+    site, archive_dir, tmp_path, timestamp_config, path, content_type
+):
+    from tests.webserver import Route
+
+    site.routes[path] = Route(handler=trickle(content_type))
+    config = tmp_path / "deadline.toml"
+    config.write_text(timestamp_config.read_text() + "\n[fetch]\ndeadline = 3\n")
+    started = time.monotonic()
+    result = run_archiver(
+        "capture", site.url(path), "--json", env={"ARCHIVER_CONFIG": str(config)}, timeout=90
+    )
+    elapsed = time.monotonic() - started
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    [outcome] = json.loads(result.stdout)
+    assert outcome["status"] == "failed" and "3-second deadline" in outcome["error"], outcome
+    assert elapsed < 60
+    with sqlite3.connect(archive_dir / "catalog.db") as db:
+        [(error,)] = db.execute("SELECT error FROM failed_attempts").fetchall()
+    assert "deadline" in error
