@@ -8,18 +8,19 @@ failed fetch). Checking here turns all of them into one sentence before any work
 
 from __future__ import annotations
 
-import ipaddress
+import re
 from urllib.parse import urlsplit
 
 from archiver.terminal import shorten
 
 MAX_HOST_LENGTH = 253
 MAX_LABEL_LENGTH = 63
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 
 
 def url_problem(url: str) -> str | None:
     """Why ``url`` is not a fetchable http(s) URL, as a clause; None when it is one."""
-    if any(c.isspace() or ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in url):
+    if _SPACE_OR_CONTROL.search(url):
         return "it contains spaces or control characters"
     try:
         parts = urlsplit(url)
@@ -40,19 +41,17 @@ def url_problem(url: str) -> str | None:
 
 
 def _host_problem(host: str) -> str | None:
-    try:
-        ipaddress.ip_address(host.split("%", 1)[0])
-        return None
-    except ValueError:
-        pass
+    if ":" in host:
+        return None  # a bracketed IPv6 address, which urlsplit has checked already
     name = host.rstrip(".")
     labels = name.split(".")
     if len(name) > MAX_HOST_LENGTH or any(not 0 < len(label) <= MAX_LABEL_LENGTH for label in labels):
         return f"its host name {shorten(host, 60)} has an empty or over-long part"
-    try:
-        name.encode("idna")
-    except UnicodeError:
-        return f"its host name {shorten(host, 60)} is not a valid internationalised name"
+    if not name.isascii():
+        try:
+            name.encode("idna")
+        except UnicodeError:
+            return f"its host name {shorten(host, 60)} is not a valid internationalised name"
     return None
 
 
