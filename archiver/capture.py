@@ -13,14 +13,15 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from warcio.warcwriter import WARCWriter
 
+from archiver import pixel_limit
 from archiver.config import operator_name
 from archiver.errors import ArchiverError, NothingArchivableError, UsageError
 from archiver.fetchers import FetchContext, FetchResult, fetcher_chain
 from archiver.fetchers.base import ProgressCallback
+from archiver.fetchers.deadline import fetch_deadline
 from archiver.fetchers.http import make_session
 from archiver.ingest import (
     CaptureRecord,
@@ -35,7 +36,9 @@ from archiver.ingest import (
 from archiver.probe import MediaInfo
 from archiver.replay import replaying
 from archiver.screenshot import ScreenshotUnavailable, take_screenshot
+from archiver.terminal import shorten
 from archiver.timestamps.stamping import is_timestamped, stamp_captures
+from archiver.url_check import url_problem
 from archiver.versions import tool_versions
 from archiver.warc_recording import recording_http
 from store import Archive
@@ -79,9 +82,9 @@ class CaptureOutcome:
 
 
 def check_url(url: str) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UsageError(f"{url!r} is not an http(s) URL")
+    problem = url_problem(url.strip())
+    if problem:
+        raise UsageError(f"{shorten(url)!r} is not an http(s) URL archiver can fetch: {problem}")
     return url.strip()
 
 
@@ -94,6 +97,7 @@ def capture_url(
     progress: ProgressCallback | None = None,
 ) -> CaptureOutcome:
     url = check_url(url)
+    pixel_limit.configure(config)
     capture_id = new_id()
     started = utc_now()
     versions = tool_versions()
@@ -143,7 +147,8 @@ def _fetch_recording(
                 attempt_dir = workdir / fetcher.name.replace(":", "_")
                 attempt_dir.mkdir()
                 try:
-                    result = fetcher.fetch(url, attempt_dir, ctx)
+                    with fetch_deadline(ctx.deadline, url):
+                        result = fetcher.fetch(url, attempt_dir, ctx)
                 finally:
                     _close_stray_responses()
                 if result is not None:

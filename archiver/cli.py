@@ -6,6 +6,7 @@ import click
 
 from archiver import __version__
 from archiver.lazy_group import LazyGroup
+from archiver.terminal import cleaned_output
 
 # name -> "module:command"; each module is imported only when its command runs.
 COMMANDS = {
@@ -41,3 +42,4 @@ def main() -> None:
     Example:
       archiver capture https://t.me/somechannel/123 --case aleppo-2024
     """
+    click.get_current_context().with_resource(cleaned_output())

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from archiver.errors import ArchiverError
+from archiver.terminal import escape_json
 from store import Archive
 from store.custody import SigningKeyRefusedError, prepare_signing_key
 from store.manifest import UnknownManifestVersionError
@@ -72,7 +73,7 @@ def open_archive(archive_dir: str | None, *, recover: bool = True, writes: bool 
 
 
 def print_json(value: Any) -> None:
-    click.echo(json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False, default=str))
+    click.echo(escape_json(json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False, default=str)))
 
 
 def friendly_errors(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from archiver import pixel_limit
 from archiver.config import operator_name
 from archiver.errors import ArchiverError, UsageError
 from archiver.fetchers.base import ProgressCallback
@@ -82,6 +83,7 @@ def import_files(
     outcomes: list[ImportOutcome] = []
     versions = tool_versions()
     operator = operator_name(config)
+    pixel_limit.configure(config)
     with archive.staging(new_id("import-")):
         for start in range(0, len(files), batch_size):
             batch: list[IngestItem] = []

@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import av
-from PIL import Image, UnidentifiedImageError
+from PIL import UnidentifiedImageError
 
 from archiver.errors import CorruptMediaError
-
-Image.MAX_IMAGE_PIXELS = 400_000_000  # large satellite stills are real evidence
+from archiver.pixel_limit import TooManyPixels, opened_image
 
 _MAGIC: list[tuple[int, bytes, str]] = [
     (0, b"\xff\xd8\xff", "image/jpeg"),
@@ -141,11 +140,13 @@ def probe(path: Path) -> MediaInfo:
 
 def _probe_image(path: Path, mime: str) -> MediaInfo:
     try:
-        with Image.open(path) as img:
+        with opened_image(path) as img:
             width, height = img.size
             fmt = img.format
             img.load()  # decodes every byte: truncated files fail here, not at hashing time
             frames = getattr(img, "n_frames", 1)
+    except TooManyPixels as exc:
+        return MediaInfo(mime=mime, kind="image", extra={"not_decoded": str(exc)})
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise CorruptMediaError(f"{path.name} looks like {mime} but is not a readable image ({exc})") from exc
     extra = {"format": fmt}

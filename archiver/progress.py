@@ -18,6 +18,7 @@ from rich.progress import (
 
 from archiver.cliutil import on_terminal
 from archiver.fetchers.base import ProgressCallback
+from archiver.terminal import raw_stderr
 
 
 @contextmanager
@@ -27,7 +28,7 @@ def download_progress(enabled: bool = True) -> Iterator[ProgressCallback | None]
         yield None
         return
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    with Progress(*columns, console=Console(file=raw_stderr()), transient=True) as bar:
         tasks: dict[str, int] = {}
 
         def update(label: str, done: int, total: int | None) -> None:
@@ -45,6 +46,6 @@ def count_progress(label: str, total: int, enabled: bool = True) -> Iterator[Pro
         yield lambda _label, _done, _total: None
         return
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    with Progress(*columns, console=Console(file=raw_stderr()), transient=True) as bar:
         task = bar.add_task(label, total=total)
         yield lambda _label, done, _total: bar.update(task, completed=done)

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from archiver import pixel_limit
 from archiver.cliutil import (
     archive_option,
     friendly_errors,
@@ -41,7 +42,9 @@ def lookup_command(target: str, max_distance: int | None, archive_dir: str | Non
       archiver lookup ~/Downloads/clip-from-telegram.mp4 --json
     """
     with open_archive(archive_dir, recover=False) as archive:
-        settings = load_config(archive.root)["hashing"]
+        config = load_config(archive.root)
+        pixel_limit.configure(config)
+        settings = config["hashing"]
         query = read_query(target, archive.catalog)
         radius = settings["max_distance"] if max_distance is None else max_distance
         result = lookup(

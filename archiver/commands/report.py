@@ -79,8 +79,18 @@ def _as_json(report: ReadReport, outcomes: list) -> dict:
     }
 
 
+# Above this many targets the list is printed as plain lines: laying out a table takes rich
+# most of a millisecond a row, minutes for a report dense with links.
+TABLE_ROWS = 2000
+
+
 def _print_table(report: ReadReport, outcomes: list) -> None:
     by_key = {t.key: o for t, o in outcomes}
+    if len(report.targets) > TABLE_ROWS:
+        click.echo(f"report {report.id}: {len(report.targets)} targets in {report.origin}")
+        for target in report.targets:
+            click.echo("\t".join(_cells(target, by_key if outcomes else None)))
+        return
     table = Table(
         title=f"report {report.id}: {len(report.targets)} targets in {report.origin}", show_lines=False
     )
@@ -89,15 +99,20 @@ def _print_table(report: ReadReport, outcomes: list) -> None:
     if outcomes:
         table.add_column("capture", overflow="fold")
     for target in report.targets:
-        shown = target.url or f"{target.original} (no URL known)"
-        if target.source and target.kind != "url":
-            shown = f"{target.source}: {shown}"
-        cells = [target.kind, target.platform or "?", shown, _short(target.sentence)]
-        if outcomes:
-            outcome = by_key.get(target.key)
-            cells.append("skipped" if outcome is None else f"{outcome.status} {outcome.capture_id}")
-        table.add_row(*cells)
+        table.add_row(*_cells(target, by_key if outcomes else None))
     Console(width=160 if not sys.stdout.isatty() else None).print(table)
+
+
+def _cells(target, outcomes: dict | None) -> list[str]:
+    """kind, platform, what is fetched, the citing sentence, and the capture when there was one."""
+    shown = target.url or f"{target.original} (no URL known)"
+    if target.source and target.kind != "url":
+        shown = f"{target.source}: {shown}"
+    cells = [target.kind, target.platform or "?", shown, _short(target.sentence)]
+    if outcomes is not None:
+        outcome = outcomes.get(target.key)
+        cells.append("skipped" if outcome is None else f"{outcome.status} {outcome.capture_id}")
+    return cells
 
 
 def _short(sentence: str, limit: int = 90) -> str:

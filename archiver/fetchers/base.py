@@ -31,6 +31,10 @@ class FetchContext:
         return float(self.config["fetch"]["timeout"])
 
     @property
+    def deadline(self) -> float:
+        return float(self.config["fetch"].get("deadline", 0))
+
+    @property
     def max_file_size(self) -> int:
         return int(self.config["fetch"]["max_file_size"])
 

@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
+from archiver.pixel_limit import opened_image
+
 CANONICAL_SIZE = 64
 # JPEG draft decoding keeps at least this many pixels on the long side, so trimming has
 # room to find bar edges precisely.
@@ -35,7 +37,7 @@ MAX_TRIM = 0.45
 
 def open_canonical(path: Path) -> Image.Image:
     """Decode a still at the smallest size the hash needs (JPEG draft mode), then canonicalise it."""
-    with Image.open(path) as img:
+    with opened_image(path) as img:
         width, height = img.size
         scale = DECODE_SIZE / max(width, height, 1)
         img.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))

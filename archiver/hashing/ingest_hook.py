@@ -16,6 +16,7 @@ import av
 
 from archiver.hashing.image import ImageHashes, hash_image_file
 from archiver.hashing.video import ARCHIVE_FPS, FrameHash, hash_video_file
+from archiver.pixel_limit import TooManyPixels
 from store import Archive
 from store.catalog import Catalog
 from store.perceptual import (
@@ -57,6 +58,8 @@ def _compute_one(path: Path, kind: str) -> Perceptual | None:
             return Perceptual(kind, image=hash_image_file(path))
         if kind == "video":
             return Perceptual(kind, frames=hash_video_file(path, ARCHIVE_FPS))
+    except TooManyPixels as exc:
+        return Perceptual(kind, error=f"not hashed perceptually: {exc}")
     except _DECODE_ERRORS as exc:
         return Perceptual(kind, error=f"could not decode for perceptual hashing: {exc}")
     return None

@@ -17,6 +17,7 @@ import av
 from archiver.errors import CorruptMediaError, UsageError
 from archiver.hashing.image import ImageHashes, hash_image_file, parse_pdq_hex
 from archiver.hashing.video import QUERY_FPS, FrameHash, hash_video_file
+from archiver.pixel_limit import TooManyPixels
 from archiver.probe import probe
 from store.catalog import Catalog
 from store.perceptual import frame_hashes_of, image_hashes_of
@@ -78,6 +79,11 @@ def _from_file(path: Path) -> Query:
         return Query(
             kind="video", source="file", sha256=sha, frames=hash_video_file(path, QUERY_FPS), path=str(path)
         )
+    except TooManyPixels as exc:
+        raise UsageError(
+            f"{exc}, so it has no perceptual hash to look up;"
+            f" `archiver lookup sha256:{sha}` finds exact copies"
+        ) from exc
     except (OSError, ValueError, SyntaxError, av.error.FFmpegError) as exc:
         raise UsageError(f"{path.name} cannot be decoded for perceptual hashing: {exc}") from exc
 

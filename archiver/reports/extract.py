@@ -7,6 +7,7 @@ this post" is part of the evidence trail.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -51,6 +52,8 @@ _CUES = [
     ("rumble", re.compile(r"\bRumble\b", re.IGNORECASE)),
 ]
 _NAMED_PLATFORMS = {"twitter": "x", "x": "x"}
+# Characters of context kept on each side of a citation whose sentence is longer.
+_CONTEXT = 300
 
 
 @dataclass
@@ -92,7 +95,17 @@ class _Sentences:
         first = bisect.bisect_right(self.starts, start) - 1
         last = bisect.bisect_right(self.starts, max(start, (end or start) - 1)) - 1
         stop = self.starts[last + 1] if last + 1 < len(self.starts) else len(self.text)
-        return " ".join(self.text[self.starts[first] : stop].split())
+        begin = self.starts[first]
+        # Text without full stops (a list of links, a log) is one "sentence" however long:
+        # keep the context nearest the citation, so each target costs what its citation does.
+        lead, tail = begin < start - _CONTEXT, stop > (end or start) + _CONTEXT
+        begin, stop = max(begin, start - _CONTEXT), min(stop, (end or start) + _CONTEXT)
+        words = self.text[begin:stop].split()
+        if lead and len(words) > 1:
+            words[0] = "…"  # the first word was cut
+        if tail and len(words) > 1:
+            words[-1] = "…"
+        return " ".join(words)
 
 
 def extract_targets(doc: Document, registry: list[Source]) -> list[Target]:
@@ -112,16 +125,37 @@ def extract_targets(doc: Document, registry: list[Source]) -> list[Target]:
 
 
 def _urls_in_text(text: str) -> list[tuple[int, str]]:
-    hits = []
-    taken: list[range] = []
+    """Schemed URLs, then bare platform links that do not start inside one already found."""
+    hits: list[tuple[int, str]] = []
+    taken = _Spans()
     for pattern in (_SCHEMED_URL, _BARE_URL):
+        found = []
         for match in pattern.finditer(text):
-            if any(match.start() in span for span in taken):
+            if taken.covers(match.start()):
                 continue
             raw = trim_url(match.group())
-            taken.append(range(match.start(), match.start() + len(raw)))
+            found.append((match.start(), match.start() + len(raw)))
             hits.append((match.start(), raw))
+        taken.add(found)  # one pattern's matches never overlap each other
     return hits
+
+
+class _Spans:
+    """Character ranges, asked "does any of them hold offset N" in logarithmic time."""
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[int, int]] = []
+        self.starts: list[int] = []
+        self.reach: list[int] = []  # furthest end among the spans starting at or before each
+
+    def add(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = sorted([*self.spans, *spans])
+        self.starts = [start for start, _ in self.spans]
+        self.reach = list(itertools.accumulate((end for _, end in self.spans), max))
+
+    def covers(self, offset: int) -> bool:
+        last = bisect.bisect_right(self.starts, offset) - 1
+        return last >= 0 and self.reach[last] > offset
 
 
 def trim_url(raw: str) -> str:

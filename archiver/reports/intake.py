@@ -6,7 +6,6 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from archiver.capture import CaptureOutcome, capture_url
 from archiver.errors import FetchError, UsageError
@@ -37,7 +36,7 @@ def read_report(
     case_name: str | None = None,
 ) -> ReadReport:
     capture_id = None
-    if urlsplit(origin).scheme in ("http", "https"):
+    if origin.lower().startswith(("http://", "https://")):  # a malformed one fails in capture_url
         raw, capture_id = _captured_page(archive, origin, config, case_name)
         document = parse_report(decode(raw, origin), fmt or "html", base_url=origin)
     else:

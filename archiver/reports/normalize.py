@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from archiver.terminal import shorten
+from archiver.url_check import url_problem
+
 # Parameters that only track the sharer or the campaign, on any site.
 _TRACKING = {
     "fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "igsh", "mc_cid", "mc_eid", "_ga", "_gl",
@@ -70,10 +73,11 @@ def normalize_url(url: str) -> str:
     raw = url.strip()
     if "://" not in raw:
         raw = "https://" + raw
+    problem = url_problem(raw)
+    if problem:
+        raise ValueError(f"{shorten(url)!r} is not an http(s) URL archiver can fetch: {problem}")
     parts = urlsplit(raw)
     scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"{url!r} is not an http(s) URL")
     host = parts.hostname.lower().rstrip(".")
     host = _HOSTS.get(host, host)
     platform = _PLATFORM_HOSTS.get(host)
