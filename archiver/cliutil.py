@@ -15,8 +15,8 @@ from typing import Any
 
 import click
 
-from archiver.errors import ArchiverError
-from archiver.terminal import escape_json
+from archiver.errors import ArchiverError, UsageError
+from archiver.terminal import escape_json, shorten
 from store import Archive
 from store.custody import SigningKeyRefusedError, prepare_signing_key
 from store.manifest import UnknownManifestVersionError
@@ -74,6 +74,19 @@ def open_archive(archive_dir: str | None, *, recover: bool = True, writes: bool 
 
 def print_json(value: Any) -> None:
     click.echo(escape_json(json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False, default=str)))
+
+
+MAX_ID_LENGTH = 64
+
+
+def checked_id(value: str) -> str:
+    """A capture id as typed, refused when it cannot be one: ids are a UTC second plus eight hex
+    digits, so a 100,000-character argument is a paste gone wrong, not worth a catalog query."""
+    if len(value) > MAX_ID_LENGTH or not value.isprintable():
+        raise UsageError(
+            f"{shorten(value)!r} is not a capture id: ids are at most {MAX_ID_LENGTH} printable characters"
+        )
+    return value
 
 
 def friendly_errors(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -7,7 +7,14 @@ from typing import Any
 
 import click
 
-from archiver.cliutil import archive_option, friendly_errors, json_option, open_archive, print_json
+from archiver.cliutil import (
+    archive_option,
+    checked_id,
+    friendly_errors,
+    json_option,
+    open_archive,
+    print_json,
+)
 from store.queries import capture_detail, capture_timestamps, list_captures, search_captures
 from store.reports import reports_citing
 
@@ -27,7 +34,7 @@ def show_command(capture_id: str, archive_dir: str | None, as_json: bool) -> Non
       archiver show 20261125-101500-1a2b3c4d --json
     """
     with open_archive(archive_dir, recover=False) as archive:
-        detail = capture_detail(archive.catalog, capture_id)
+        detail = capture_detail(archive.catalog, checked_id(capture_id))
         if detail is not None:
             detail["cited_by"] = reports_citing(archive.catalog, detail["id"])
             if "input_url" in detail:  # a capture, not a failed attempt

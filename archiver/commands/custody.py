@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from archiver.cliutil import archive_option, friendly_errors, json_option, open_archive, print_json
+from archiver.cliutil import (
+    archive_option,
+    checked_id,
+    friendly_errors,
+    json_option,
+    open_archive,
+    print_json,
+)
 from archiver.config import load_config, operator_name
 from archiver.errors import ArchiverError, UsageError
 from store.custody import append_event, events, latest_checkpoint
@@ -89,7 +96,7 @@ def note_command(capture_id: str, text: str, archive_dir: str | None, as_json: b
 
 
 def _resolve(archive, capture_id: str) -> str:
-    detail = capture_detail(archive.catalog, capture_id)
+    detail = capture_detail(archive.catalog, checked_id(capture_id))
     if detail is None:
         raise NoSuchCaptureError(f"no capture with id {capture_id}")
     return detail["id"]

@@ -8,7 +8,14 @@ import click
 
 from archiver.bundle.export import export_bundle
 from archiver.bundle.selection import select_captures
-from archiver.cliutil import archive_option, friendly_errors, json_option, open_archive, print_json
+from archiver.cliutil import (
+    archive_option,
+    checked_id,
+    friendly_errors,
+    json_option,
+    open_archive,
+    print_json,
+)
 from archiver.config import load_config
 from archiver.progress import count_progress
 
@@ -46,7 +53,7 @@ def export_command(
       archiver export --case aleppo-2024 -o aleppo.zip
     """
     with open_archive(archive_dir) as archive:
-        ids = select_captures(archive.catalog, capture_ids, case_name, query)
+        ids = select_captures(archive.catalog, [checked_id(i) for i in capture_ids], case_name, query)
         config = load_config(archive.root)
         with count_progress("exporting", len(ids), enabled=not as_json) as progress:
             result = export_bundle(archive, ids, out, config, progress=progress)
