@@ -133,13 +133,20 @@ def _prepare(
         final_url=source_url,
         platform="local",
         extractor="import",
-        title=path.name,
+        title=_as_text(path.name),
         note=note,
         case_name=case_name,
         metadata={
-            "source_path": str(path.resolve()),
+            "source_path": _as_text(str(path.resolve())),
             "file_modified_at": datetime.fromtimestamp(stat.st_mtime, UTC).isoformat().replace("+00:00", "Z"),
             "source_url": source_url,
         },
     )
     return IngestItem(record, [StagedFile(path, "media", safe_name(path.name))])
+
+
+def _as_text(name: str) -> str:
+    """A path as valid Unicode for the catalog: bytes that are not UTF-8 (a name from an old
+    camera or a Windows-1252 disk) are written as ``\\xe9`` escapes, which keeps them readable
+    and tells them apart, instead of failing the whole import."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")

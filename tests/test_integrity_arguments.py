@@ -1,8 +1,10 @@
-"""Hostile arguments and settings end in one sentence and exit 2: a 100,000-character id, and
-configuration values of the wrong type (checked against the built-in defaults' types)."""
+"""Hostile arguments and settings end in one sentence and exit 2: a 100,000-character id,
+configuration values of the wrong type (checked against the built-in defaults' types); and a
+file name that is not UTF-8 is imported, not a traceback."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -49,3 +51,17 @@ def test_a_setting_of_the_wrong_type_is_named(archive_dir: Path, text: str | byt
     assert result.returncode == 2, result.stderr
     [line] = result.stderr.strip().splitlines()
     assert line.startswith(f"archiver: configuration file {config}") and named in line
+
+
+def test_a_file_name_that_is_not_utf8_is_imported_and_shown_escaped(cli_json, cli, media, tmp_path):
+    folder = tmp_path / "camera"
+    folder.mkdir()
+    raw = os.path.join(os.fsencode(folder), b"caf\xe9.jpg")
+    with open(raw, "wb") as fh:
+        fh.write(media["jpeg"].read_bytes())
+    code, [imported] = cli_json("import", str(folder))
+    assert code == 0 and imported["status"] == "ok", imported
+    code, out, err = cli("show", imported["capture_id"])
+    assert code == 0 and "caf\\xe9.jpg" in out
+    code, report = cli_json("verify")
+    assert code == 0 and report["findings"] == []
