@@ -84,13 +84,10 @@ def _check_payload(root: Path, bag: bagit.Bag) -> list[Finding]:
 
 
 def _check_tag_files(root: Path, bag: bagit.Bag) -> list[Finding]:
+    """Tag files against whatever tag manifests are present; a missing sealed one is the seal's finding."""
     findings = []
     payload = dict(bag.payload_entries())
     tag_entries = {rel: hashes for rel, hashes in bag.entries.items() if rel not in payload}
-    if not tag_entries:
-        findings.append(
-            Finding("tag-manifest-missing", "tagmanifest-sha256.txt", "the bag has no tag manifest")
-        )
     for rel, hashes in sorted(tag_entries.items()):
         path = root / rel
         if not path.is_file():

@@ -62,14 +62,15 @@ def _public_key(root: Path) -> tuple[Ed25519PublicKey | None, list[Finding]]:
 
 
 def _check_seal(root: Path, key: Ed25519PublicKey | None, config: dict[str, Any]) -> list[Finding]:
+    """Without its signed tag manifest a bag vouches for nothing: anyone can edit and re-manifest it."""
     sealed = root / SEALED
     if not sealed.is_file():
-        return []  # check_bag already named the missing tag manifest
+        return [Finding("seal-missing", SEALED, "the sealed tag manifest is absent, so nothing is signed")]
     data = sealed.read_bytes()
     findings = []
     signature = root / SIGNATURE
     if not signature.is_file():
-        findings.append(Finding("signature-missing", SIGNATURE, "the tag manifest is not signed"))
+        findings.append(Finding("seal-missing", SIGNATURE, "the tag manifest is not signed"))
     elif key is not None and not signature_holds(key, data, signature.read_bytes()):
         findings.append(
             Finding("signature-invalid", SIGNATURE, f"{SEALED} is not what the archive key signed")
