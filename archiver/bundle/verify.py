@@ -45,12 +45,34 @@ def verify_bundle(path: Path, config: dict[str, Any]) -> list[Finding]:
         findings += _check_seal(root, key, config)
         checkpoint, checkpoint_findings = check_checkpoint(root, key)
         findings += checkpoint_findings
-        findings += check_custody_file(root, EXPORT_EVENT, checkpoint)[1]
+        export_events, export_findings = check_custody_file(root, EXPORT_EVENT, checkpoint)
+        findings += export_findings
         listed = dict(bagit.Bag(str(root)).payload_entries())
         listed = {path: digests.get("sha256") for path, digests in listed.items()}
         captures = root / "data" / "captures"
-        for folder in sorted(p for p in captures.iterdir() if p.is_dir()) if captures.is_dir() else []:
+        folders = sorted(p for p in captures.iterdir() if p.is_dir()) if captures.is_dir() else []
+        if checkpoint is not None and not export_findings:
+            findings += _captures_against_export(export_events, [f.name for f in folders])
+        for folder in folders:
             findings += _check_capture(root, folder, checkpoint, listed, config)
+    return findings
+
+
+def _captures_against_export(events: list[dict[str, Any]], present: list[str]) -> list[Finding]:
+    """The proven export event names the captures exported; a capture removed whole, or one
+    planted with its own files and manifests, leaves the bag self-consistent but not this list."""
+    exported = next((e["detail"] for e in events if e.get("action") == "export"), None)
+    captures = exported.get("captures") if isinstance(exported, dict) else None
+    if not isinstance(captures, list) or not all(isinstance(c, str) for c in captures):
+        return [Finding("custody-mismatch", EXPORT_EVENT, "no proven export event lists the captures")]
+    findings = [
+        Finding("capture-missing", f"data/captures/{c}", "the export event lists it, the bag lacks it")
+        for c in sorted(set(captures) - set(present))
+    ]
+    findings += [
+        Finding("capture-unlisted", f"data/captures/{c}", "in the bag, but the export event does not list it")
+        for c in sorted(set(present) - set(captures))
+    ]
     return findings
 
 
