@@ -3,14 +3,16 @@ anchors shipped by the bundle itself, an unexpected archive key, malformed bags.
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import bagit
 import pytest
 
-from tests.test_bundle_verify import exported, verify  # noqa: F401  (a fixture and its checker)
+from tests import test_bundle_verify
+from tests.test_bundle_verify import verify
+
+exported = test_bundle_verify.exported  # the sealed two-capture bundle those tests tamper with
 
 SEAL = ("tagmanifest-sha256.txt", "tagmanifest-sha256.txt.sig", "tagmanifest-sha256.txt.local.tsr")
 
