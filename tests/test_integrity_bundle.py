@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import zipfile
 from pathlib import Path
 
 import bagit
@@ -106,3 +108,117 @@ def test_the_signing_key_is_always_printed_and_expect_key_checks_it(exported, cl
     assert code == 1 and [f["kind"] for f in found["findings"]] == ["key-mismatch"]
     code, _, err = cli("verify", "--expect-key", key_id)
     assert code == 2 and "BUNDLE" in err
+
+
+def _rewrite_json(path: Path, change) -> None:
+    path.write_text(json.dumps(change(json.loads(path.read_text()))))
+
+
+def _zip(bag: Path) -> Path:
+    target = bag.with_name("bundle.zip")
+    with zipfile.ZipFile(target, "w") as zf:
+        for path in sorted(bag.rglob("*")):
+            if path.is_file():
+                zf.write(path, f"bundle/{path.relative_to(bag).as_posix()}")
+    return target
+
+
+def _bad_crc(bag: Path) -> Path:
+    target = _zip(bag)
+    data = bytearray(target.read_bytes())
+    at = data.index(b"BagIt-Version")  # stored uncompressed: flip a byte of bagit.txt's content
+    data[at] ^= 0x20
+    target.write_bytes(bytes(data))
+    return target
+
+
+def _non_utf8_name(bag: Path) -> Path:
+    folder = os.fsencode(bag / "data" / "captures")
+    with open(os.path.join(folder, b"caf\xe9.txt"), "wb") as fh:
+        fh.write(b"planted")
+    return bag
+
+
+def _fifo(bag: Path) -> Path:
+    os.mkfifo(next((bag / "data" / "captures").iterdir()) / "files" / "pipe")
+    return bag
+
+
+def _fifo_for(name: str):
+    def plant(bag: Path) -> Path:
+        (bag / name).unlink()
+        os.mkfifo(bag / name)
+        return bag
+
+    return plant
+
+
+def _first_capture(bag: Path, name: str) -> Path:
+    return next((bag / "data" / "captures").iterdir()) / name
+
+
+MALFORMED = {
+    "bagit.txt not UTF-8": lambda bag: (
+        (bag / "bagit.txt").write_bytes(b"BagIt-Version: 1.0\n\xff\xfe\n") or bag
+    ),
+    "bag-info not UTF-8": lambda bag: (bag / "bag-info.txt").write_bytes(b"Contact-Name: \xff\xfe\n") or bag,
+    "manifest not UTF-8": lambda bag: (bag / "manifest-sha256.txt").write_bytes(b"\xff\xfe  data/x\n") or bag,
+    "zip with a bad CRC": _bad_crc,
+    "metadata.json a list": lambda bag: _first_capture(bag, "metadata.json").write_text("[]") or bag,
+    "metadata.json artifact without path": lambda bag: (
+        _rewrite_json(_first_capture(bag, "metadata.json"), lambda m: {**m, "artifacts": [{"sha256": 5}]})
+        or bag
+    ),
+    "hashes.json files a list": lambda bag: (
+        _rewrite_json(_first_capture(bag, "hashes.json"), lambda h: {**h, "files": []}) or bag
+    ),
+    "manifest.json a list": lambda bag: _first_capture(bag, "manifest.json").write_text("[1]") or bag,
+    "manifest.json capture a string": lambda bag: (
+        _rewrite_json(
+            _first_capture(bag, "manifest.json"), lambda m: {**m, "capture": "x", "artifacts": {"a": 1}}
+        )
+        or bag
+    ),
+    "custody.json events of numbers": lambda bag: (
+        _rewrite_json(_first_capture(bag, "custody.json"), lambda c: {**c, "events": [1, "two"]}) or bag
+    ),
+    "custody.json a list": lambda bag: _first_capture(bag, "custody.json").write_text("[]") or bag,
+    "export event detail a list": lambda bag: (
+        _rewrite_json(
+            bag / "data/custody/export-event.json", lambda c: {**c, "events": [{"seq": "x", "leaf": 3}]}
+        )
+        or bag
+    ),
+    "file name not UTF-8": _non_utf8_name,
+    "FIFO in a capture": _fifo,
+    "FIFO as bag-info.txt": _fifo_for("bag-info.txt"),
+    "FIFO as the tag manifest": _fifo_for("tagmanifest-sha256.txt"),
+    "FIFO as checkpoint": _fifo_for("data/custody/checkpoint.txt"),
+}
+
+
+@pytest.mark.parametrize("damage", MALFORMED.values(), ids=MALFORMED.keys())
+def test_a_malformed_bundle_is_a_sentence_or_a_finding_never_a_traceback_or_hang(exported, damage):
+    bag, _ = exported
+    target = damage(bag)
+    done = run_archiver("verify", str(target), timeout=60, errors="replace")
+    assert done.returncode in (1, 2), done.stdout + done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+
+
+def test_a_zip_unpacking_past_the_limit_is_refused_before_extraction(exported, tmp_path):
+    bag, _ = exported
+    (bag / "data" / "zeros.bin").write_bytes(bytes(5_000_000))  # deflates to a few kilobytes
+    target = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(bag.rglob("*")):
+            if path.is_file():
+                zf.write(path, f"bundle/{path.relative_to(bag).as_posix()}")
+    assert target.stat().st_size < 1_000_000
+    done = run_archiver("verify", str(target), env={"ARCHIVER_MAX_UNPACKED_BYTES": "1000000"}, timeout=60)
+    assert done.returncode == 2 and "more than the 1000000 allowed" in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    done = run_archiver("verify", str(target), env={"ARCHIVER_MAX_UNPACKED_BYTES": "lots"}, timeout=60)
+    assert done.returncode == 2 and "must be a number of bytes" in done.stderr
+    done = run_archiver("verify", str(target), timeout=60)
+    assert done.returncode == 1 and "payload-added" in done.stdout  # unpacked and checked as usual

@@ -9,8 +9,11 @@ file is named rather than summarised as a Payload-Oxum mismatch.
 from __future__ import annotations
 
 import json
+import os
+import stat
 import tempfile
 import zipfile
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +25,10 @@ from archiver.bundle.bagit_files import file_digests
 from archiver.bundle.payload import HASHES_SCHEMA, METADATA_SCHEMA
 from archiver.errors import UsageError
 from archiver.findings import Finding
+
+MAX_UNPACKED_BYTES = 20 * 1024**3
+# Findings after which nothing else in the bag may be read.
+UNUSABLE = frozenset({"not-a-bag", "name-not-utf8", "not-a-regular-file"})
 
 
 @contextmanager
@@ -39,20 +46,64 @@ def opened_bundle(path: Path):
             target = (Path(tmp) / name).resolve()
             if not str(target).startswith(str(Path(tmp).resolve()) + "/"):
                 raise UsageError(f"{path} contains an unsafe path: {name!r}")
-        zf.extractall(tmp)
+        _refuse_bomb(path, zf)
+        try:
+            zf.extractall(tmp)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+            raise UsageError(f"{path} is a damaged zip file ({exc})") from exc
         roots = [p for p in Path(tmp).iterdir() if p.is_dir()]
         yield roots[0] if len(roots) == 1 and not (Path(tmp) / "bagit.txt").exists() else Path(tmp)
 
 
+def unpacked_limit() -> int:
+    """Bytes a zipped bundle may unpack to; $ARCHIVER_MAX_UNPACKED_BYTES overrides the default."""
+    value = os.environ.get("ARCHIVER_MAX_UNPACKED_BYTES", "")
+    try:
+        return int(value) if value else MAX_UNPACKED_BYTES
+    except ValueError as exc:
+        raise UsageError(f"ARCHIVER_MAX_UNPACKED_BYTES must be a number of bytes, not {value!r}") from exc
+
+
+def _refuse_bomb(path: Path, zf: zipfile.ZipFile) -> None:
+    """Judged by the sizes the zip declares: zipfile never inflates an entry past its declared
+    size (it fails the CRC instead), so their sum bounds what extraction can write."""
+    total, limit = sum(info.file_size for info in zf.infolist()), unpacked_limit()
+    if total > limit:
+        raise UsageError(f"{path} would unpack to {total} bytes, more than the {limit} allowed")
+
+
 def check_bag(root: Path) -> list[Finding]:
+    """Stops before parsing at anything it must not open or cannot name (see _unreadable_entries)."""
+    unreadable = _unreadable_entries(root)
+    if unreadable:
+        return unreadable
     try:
         bag = bagit.Bag(str(root))
-    except bagit.BagError as exc:
+    except (bagit.BagError, UnicodeError) as exc:
         return [Finding("not-a-bag", str(root), str(exc))]
     findings = _check_payload(root, bag)
     findings += _check_tag_files(root, bag)
     findings += _check_oxum(root, bag)
     findings += _check_metadata(root, bag)
+    return findings
+
+
+def _unreadable_entries(root: Path) -> list[Finding]:
+    """A bundle holds only folders and regular files with UTF-8 names. Anything else is refused
+    unopened: reading a FIFO blocks forever, a device or a link may read outside the bag."""
+    findings = []
+    for folder, dirs, files in os.walk(root):
+        for name in [*dirs, *files]:
+            path = Path(folder, name)
+            rel = path.relative_to(root).as_posix()
+            try:
+                rel.encode("utf-8")
+            except UnicodeEncodeError:
+                findings.append(Finding("name-not-utf8", ascii(rel), "a file name that is not UTF-8"))
+                continue
+            mode = path.lstat().st_mode
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                findings.append(Finding("not-a-regular-file", rel, "neither a file nor a folder; not opened"))
     return findings
 
 
@@ -122,7 +173,7 @@ def _check_metadata(root: Path, bag: bagit.Bag) -> list[Finding]:
         name = folder.relative_to(root).as_posix()
         metadata = _load(folder / "metadata.json", METADATA_SCHEMA)
         hashes = _load(folder / "hashes.json", HASHES_SCHEMA)
-        if metadata is None or hashes is None:
+        if metadata is None or hashes is None or not _well_formed(metadata, hashes):
             findings.append(
                 Finding("metadata-unreadable", name, "metadata.json or hashes.json is missing or invalid")
             )
@@ -161,3 +212,15 @@ def _load(path: Path, schema: str) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) and data.get("schema") == schema else None
+
+
+def _well_formed(metadata: dict[str, Any], hashes: dict[str, Any]) -> bool:
+    """The shapes _check_metadata reads: a list of artifacts with text path and sha256, files by path."""
+    artifacts, files = metadata.get("artifacts", []), hashes.get("files")
+    return (
+        isinstance(artifacts, list)
+        and all(isinstance(a, dict) and isinstance(a.get("path"), str) for a in artifacts)
+        and all(isinstance(a.get("sha256"), str) for a in artifacts)
+        and isinstance(files, dict)
+        and all(isinstance(v, dict) for v in files.values())
+    )

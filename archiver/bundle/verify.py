@@ -18,7 +18,7 @@ import bagit
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from archiver.bundle.check import check_bag, opened_bundle
+from archiver.bundle.check import UNUSABLE, check_bag, opened_bundle
 from archiver.bundle.evidence import EXPORT_EVENT, PUBLIC_KEY, ROOTS_DIR
 from archiver.bundle.proofs import (
     Checkpoint,
@@ -70,7 +70,7 @@ def verify_bundle(
     trust = Trust.of(config, tsa_roots)
     with opened_bundle(path) as root:
         findings = check_bag(root)
-        if any(f.kind == "not-a-bag" for f in findings):
+        if any(f.kind in UNUSABLE for f in findings):
             return BundleVerdict(findings, None, None)
         key, key_findings = _public_key(root)
         findings += key_findings
@@ -154,7 +154,9 @@ def _check_capture(
         manifest = manifest_path.read_bytes()
         value = json.loads(manifest)
     except (OSError, ValueError):
-        return [*findings, Finding("metadata-unreadable", f"{rel}/manifest.json", "missing or not JSON")]
+        value = None
+    if not _manifest_shape(value):
+        return [*findings, Finding("metadata-unreadable", f"{rel}/manifest.json", "missing or malformed")]
     findings += _manifest_against_files(rel, folder, value, listed)
     if checkpoint is not None and sha256_file(manifest_path) not in logged_manifest_digests(events):
         findings.append(
@@ -185,11 +187,21 @@ def _covered(token: Path, capture_id: str, manifest: bytes) -> tuple[bytes, str 
     document = batch.read_bytes()
     try:
         listed = json.loads(document)["manifests"].get(capture_id)
-    except (ValueError, KeyError, AttributeError):
+    except (ValueError, KeyError, AttributeError, TypeError):
         return b"", f"{batch.name} is unreadable"
     if listed != hashlib.sha256(manifest).hexdigest():
         return b"", f"{batch.name} lists another manifest for this capture"
     return document, None
+
+
+def _manifest_shape(value: Any) -> bool:
+    """What _manifest_against_files reads: a capture object and a list of artifact objects."""
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("capture", {}), dict)
+        and isinstance(value.get("artifacts", []), list)
+        and all(isinstance(a, dict) for a in value.get("artifacts", []))
+    )
 
 
 def _manifest_against_files(
