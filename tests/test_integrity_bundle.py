@@ -222,3 +222,12 @@ def test_a_zip_unpacking_past_the_limit_is_refused_before_extraction(exported, t
     assert done.returncode == 2 and "must be a number of bytes" in done.stderr
     done = run_archiver("verify", str(target), timeout=60)
     assert done.returncode == 1 and "payload-added" in done.stdout  # unpacked and checked as usual
+
+
+def test_an_unreadable_tsa_roots_file_is_a_sentence(exported, cli, tmp_path):
+    bag, _ = exported
+    garbage = tmp_path / "roots.pem"
+    garbage.write_bytes(b"not a certificate")
+    for path in (garbage, tmp_path / "absent.pem"):
+        code, _, err = cli("verify", str(bag), "--tsa-roots", str(path))
+        assert code == 2 and str(path) in err and len(err.strip().splitlines()) == 1, err
