@@ -31,8 +31,8 @@ def _strip_seal(bag: Path) -> None:
     assert bagit.Bag(str(bag)).validate()
 
 
-@pytest.mark.parametrize("edited", ["index.html", "VERIFY.md", "bag-info.txt"])
-def test_an_edited_tag_file_with_its_seal_stripped_is_seal_missing(exported, cli_json, edited):
+@pytest.mark.parametrize("edited", ["index.html", "VERIFY.md", "bag-info.txt", "data/archive.wacz"])
+def test_an_edited_file_with_its_seal_stripped_is_seal_missing(exported, cli_json, edited):
     bag, _ = exported
     with (bag / edited).open("a", encoding="utf-8") as fh:
         fh.write("\nForged-Note: the archive vouches for this\n")
@@ -204,6 +204,7 @@ def test_a_malformed_bundle_is_a_sentence_or_a_finding_never_a_traceback_or_hang
     done = run_archiver("verify", str(target), timeout=60, errors="replace")
     assert done.returncode in (1, 2), done.stdout + done.stderr
     assert "Traceback" not in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) <= 1, done.stderr  # one sentence, or findings on stdout
 
 
 def test_a_zip_unpacking_past_the_limit_is_refused_before_extraction(exported, tmp_path):
@@ -220,6 +221,8 @@ def test_a_zip_unpacking_past_the_limit_is_refused_before_extraction(exported, t
     assert len(done.stderr.strip().splitlines()) == 1
     done = run_archiver("verify", str(target), env={"ARCHIVER_MAX_UNPACKED_BYTES": "lots"}, timeout=60)
     assert done.returncode == 2 and "must be a number of bytes" in done.stderr
+    done = run_archiver("verify", str(target), env={"ARCHIVER_MAX_UNPACK_RATIO": "2"}, timeout=60)
+    assert done.returncode == 2 and "more than 2 times its size" in done.stderr, done.stderr
     done = run_archiver("verify", str(target), timeout=60)
     assert done.returncode == 1 and "payload-added" in done.stdout  # unpacked and checked as usual
 

@@ -27,6 +27,8 @@ from archiver.errors import UsageError
 from archiver.findings import Finding
 
 MAX_UNPACKED_BYTES = 20 * 1024**3
+# A bundle's bulk is already-compressed WARC and WACZ data, so it never deflates anywhere near this.
+MAX_UNPACK_RATIO = 1000
 # Findings after which nothing else in the bag may be read.
 UNUSABLE = frozenset({"not-a-bag", "name-not-utf8", "not-a-regular-file"})
 
@@ -55,21 +57,25 @@ def opened_bundle(path: Path):
         yield roots[0] if len(roots) == 1 and not (Path(tmp) / "bagit.txt").exists() else Path(tmp)
 
 
-def unpacked_limit() -> int:
-    """Bytes a zipped bundle may unpack to; $ARCHIVER_MAX_UNPACKED_BYTES overrides the default."""
-    value = os.environ.get("ARCHIVER_MAX_UNPACKED_BYTES", "")
+def _env_limit(name: str, default: int, unit: str) -> int:
+    """A zip limit the verifier may raise or lower through the environment variable `name`."""
+    value = os.environ.get(name, "")
     try:
-        return int(value) if value else MAX_UNPACKED_BYTES
+        return int(value) if value else default
     except ValueError as exc:
-        raise UsageError(f"ARCHIVER_MAX_UNPACKED_BYTES must be a number of bytes, not {value!r}") from exc
+        raise UsageError(f"{name} must be {unit}, not {value!r}") from exc
 
 
 def _refuse_bomb(path: Path, zf: zipfile.ZipFile) -> None:
     """Judged by the sizes the zip declares: zipfile never inflates an entry past its declared
     size (it fails the CRC instead), so their sum bounds what extraction can write."""
-    total, limit = sum(info.file_size for info in zf.infolist()), unpacked_limit()
+    total = sum(info.file_size for info in zf.infolist())
+    limit = _env_limit("ARCHIVER_MAX_UNPACKED_BYTES", MAX_UNPACKED_BYTES, "a number of bytes")
     if total > limit:
         raise UsageError(f"{path} would unpack to {total} bytes, more than the {limit} allowed")
+    ratio = _env_limit("ARCHIVER_MAX_UNPACK_RATIO", MAX_UNPACK_RATIO, "a whole number")
+    if total > ratio * max(path.stat().st_size, 1):
+        raise UsageError(f"{path} would unpack to more than {ratio} times its size: a zip bomb, not a bundle")
 
 
 def check_bag(root: Path) -> list[Finding]:

@@ -87,7 +87,7 @@ def export_bundle(
             os.rename(build, out)
     except BaseException as exc:
         if not isinstance(exc, FileExistsError) or exc.filename != str(build):  # never another's folder
-            shutil.rmtree(build, ignore_errors=True)
+            shutil.rmtree(build, onerror=lambda *a: print("RMTREE", a[1], a[2][1], flush=True))
         raise
     result.path = out
     return result
