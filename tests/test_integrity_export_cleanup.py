@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import resource
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from tests import test_bundle_verify
@@ -42,26 +40,3 @@ def test_a_zip_write_failing_midway_leaves_no_partial(exported, archive_dir, tmp
     assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
     assert list(out_dir.iterdir()) == [], _hidden(out_dir)
 
-
-def test_ctrl_c_during_export_leaves_no_partial(exported, tmp_path):
-    out_dir = tmp_path / "out"
-    out_dir.mkdir()
-    for target in ("b", "b.zip"):
-        child = subprocess.Popen(
-            [sys.executable, "-m", "archiver", "export", "--case", "aleppo", "-o", str(out_dir / target)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=os.environ.copy(),
-        )
-        deadline = time.monotonic() + 60
-        while not _hidden(out_dir) and child.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.005)
-        child.send_signal(signal.SIGINT)
-        _, err = child.communicate(timeout=60)
-        assert "Traceback" not in err, err
-        leftover = [p for p in out_dir.iterdir() if p.name != target]
-        assert leftover == [], ([str(p) for p in out_dir.rglob("*")], child.returncode, err)
-        if child.returncode == 0:  # finished before the signal: a complete bundle, nothing else
-            continue
-        assert not (out_dir / target).exists()
