@@ -39,4 +39,3 @@ def test_a_zip_write_failing_midway_leaves_no_partial(exported, archive_dir, tmp
     )
     assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
     assert list(out_dir.iterdir()) == [], _hidden(out_dir)
-
