@@ -33,7 +33,7 @@ def exported(site, media, cli_json, tmp_path) -> tuple[Path, list[str]]:
 
 def verify(cli_json, bag: Path) -> tuple[int, set[tuple[str, str]]]:
     code, report = cli_json("verify", str(bag))
-    assert set(report) == {"ok", "findings"} and report["ok"] == (code == 0)
+    assert set(report) == {"ok", "findings", "key_id", "key_fingerprint"} and report["ok"] == (code == 0)
     return code, {(f["kind"], f["object"]) for f in report["findings"]}
 
 

@@ -9,8 +9,11 @@ file is named rather than summarised as a Payload-Oxum mismatch.
 from __future__ import annotations
 
 import json
+import os
+import stat
 import tempfile
 import zipfile
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +25,12 @@ from archiver.bundle.bagit_files import file_digests
 from archiver.bundle.payload import HASHES_SCHEMA, METADATA_SCHEMA
 from archiver.errors import UsageError
 from archiver.findings import Finding
+
+MAX_UNPACKED_BYTES = 20 * 1024**3
+# A bundle's bulk is already-compressed WARC and WACZ data, so it never deflates anywhere near this.
+MAX_UNPACK_RATIO = 1000
+# Findings after which nothing else in the bag may be read.
+UNUSABLE = frozenset({"not-a-bag", "name-not-utf8", "not-a-regular-file"})
 
 
 @contextmanager
@@ -39,20 +48,68 @@ def opened_bundle(path: Path):
             target = (Path(tmp) / name).resolve()
             if not str(target).startswith(str(Path(tmp).resolve()) + "/"):
                 raise UsageError(f"{path} contains an unsafe path: {name!r}")
-        zf.extractall(tmp)
+        _refuse_bomb(path, zf)
+        try:
+            zf.extractall(tmp)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+            raise UsageError(f"{path} is a damaged zip file ({exc})") from exc
         roots = [p for p in Path(tmp).iterdir() if p.is_dir()]
         yield roots[0] if len(roots) == 1 and not (Path(tmp) / "bagit.txt").exists() else Path(tmp)
 
 
+def _env_limit(name: str, default: int, unit: str) -> int:
+    """A zip limit the verifier may raise or lower through the environment variable `name`."""
+    value = os.environ.get(name, "")
+    try:
+        return int(value) if value else default
+    except ValueError as exc:
+        raise UsageError(f"{name} must be {unit}, not {value!r}") from exc
+
+
+def _refuse_bomb(path: Path, zf: zipfile.ZipFile) -> None:
+    """Judged by the sizes the zip declares: zipfile never inflates an entry past its declared
+    size (it fails the CRC instead), so their sum bounds what extraction can write."""
+    total = sum(info.file_size for info in zf.infolist())
+    limit = _env_limit("ARCHIVER_MAX_UNPACKED_BYTES", MAX_UNPACKED_BYTES, "a number of bytes")
+    if total > limit:
+        raise UsageError(f"{path} would unpack to {total} bytes, more than the {limit} allowed")
+    ratio = _env_limit("ARCHIVER_MAX_UNPACK_RATIO", MAX_UNPACK_RATIO, "a whole number")
+    if total > ratio * max(path.stat().st_size, 1):
+        raise UsageError(f"{path} would unpack to more than {ratio} times its size: a zip bomb, not a bundle")
+
+
 def check_bag(root: Path) -> list[Finding]:
+    """Stops before parsing at anything it must not open or cannot name (see _unreadable_entries)."""
+    unreadable = _unreadable_entries(root)
+    if unreadable:
+        return unreadable
     try:
         bag = bagit.Bag(str(root))
-    except bagit.BagError as exc:
+    except (bagit.BagError, UnicodeError) as exc:
         return [Finding("not-a-bag", str(root), str(exc))]
     findings = _check_payload(root, bag)
     findings += _check_tag_files(root, bag)
     findings += _check_oxum(root, bag)
     findings += _check_metadata(root, bag)
+    return findings
+
+
+def _unreadable_entries(root: Path) -> list[Finding]:
+    """A bundle holds only folders and regular files with UTF-8 names. Anything else is refused
+    unopened: reading a FIFO blocks forever, a device or a link may read outside the bag."""
+    findings = []
+    for folder, dirs, files in os.walk(root):
+        for name in [*dirs, *files]:
+            path = Path(folder, name)
+            rel = path.relative_to(root).as_posix()
+            try:
+                rel.encode("utf-8")
+            except UnicodeEncodeError:
+                findings.append(Finding("name-not-utf8", ascii(rel), "a file name that is not UTF-8"))
+                continue
+            mode = path.lstat().st_mode
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                findings.append(Finding("not-a-regular-file", rel, "neither a file nor a folder; not opened"))
     return findings
 
 
@@ -84,13 +141,10 @@ def _check_payload(root: Path, bag: bagit.Bag) -> list[Finding]:
 
 
 def _check_tag_files(root: Path, bag: bagit.Bag) -> list[Finding]:
+    """Tag files against whatever tag manifests are present; a missing sealed one is the seal's finding."""
     findings = []
     payload = dict(bag.payload_entries())
     tag_entries = {rel: hashes for rel, hashes in bag.entries.items() if rel not in payload}
-    if not tag_entries:
-        findings.append(
-            Finding("tag-manifest-missing", "tagmanifest-sha256.txt", "the bag has no tag manifest")
-        )
     for rel, hashes in sorted(tag_entries.items()):
         path = root / rel
         if not path.is_file():
@@ -125,7 +179,7 @@ def _check_metadata(root: Path, bag: bagit.Bag) -> list[Finding]:
         name = folder.relative_to(root).as_posix()
         metadata = _load(folder / "metadata.json", METADATA_SCHEMA)
         hashes = _load(folder / "hashes.json", HASHES_SCHEMA)
-        if metadata is None or hashes is None:
+        if metadata is None or hashes is None or not _well_formed(metadata, hashes):
             findings.append(
                 Finding("metadata-unreadable", name, "metadata.json or hashes.json is missing or invalid")
             )
@@ -164,3 +218,15 @@ def _load(path: Path, schema: str) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) and data.get("schema") == schema else None
+
+
+def _well_formed(metadata: dict[str, Any], hashes: dict[str, Any]) -> bool:
+    """The shapes _check_metadata reads: a list of artifacts with text path and sha256, files by path."""
+    artifacts, files = metadata.get("artifacts", []), hashes.get("files")
+    return (
+        isinstance(artifacts, list)
+        and all(isinstance(a, dict) and isinstance(a.get("path"), str) for a in artifacts)
+        and all(isinstance(a.get("sha256"), str) for a in artifacts)
+        and isinstance(files, dict)
+        and all(isinstance(v, dict) for v in files.values())
+    )

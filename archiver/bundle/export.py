@@ -78,16 +78,17 @@ def export_bundle(
     zipped = out.suffix.lower() == ".zip"
     bag_name = out.stem if zipped else out.name
     build = out.parent / f".{out.name}.partial-{secrets.token_hex(4)}"
-    build.mkdir()
     try:
+        build.mkdir()  # inside the try: a Ctrl-C landing as mkdir returns still removes the folder
         result = _build(archive, capture_ids, build, bag_name, config, progress)
         if zipped:
             _zip_folder(build, out, bag_name)
             shutil.rmtree(build)
         else:
             os.rename(build, out)
-    except BaseException:
-        shutil.rmtree(build, ignore_errors=True)
+    except BaseException as exc:
+        if not isinstance(exc, FileExistsError) or exc.filename != str(build):  # never another's folder
+            shutil.rmtree(build, onerror=lambda *a: print("RMTREE", a[1], a[2][1], flush=True))
         raise
     result.path = out
     return result
@@ -193,8 +194,12 @@ def _add_wacz(
 
 def _zip_folder(folder: Path, target: Path, bag_name: str) -> None:
     partial = target.with_name(f".{target.name}.partial")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                zf.write(path, f"{bag_name}/{path.relative_to(folder).as_posix()}")
-    os.rename(partial, target)
+    try:
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    zf.write(path, f"{bag_name}/{path.relative_to(folder).as_posix()}")
+        os.rename(partial, target)
+    except BaseException:  # a full disk or Ctrl-C half-way: no hidden partial zip stays beside OUT
+        partial.unlink(missing_ok=True)
+        raise

@@ -58,7 +58,7 @@ def check_custody_file(
         return [], []
     proven, findings = [], []
     for entry in entries:
-        name = f"{rel} event {entry.get('seq')}"
+        name = f"{rel} event {entry.get('seq') if isinstance(entry, dict) else '?'}"
         try:
             leaf = entry["leaf"].encode("utf-8")
             event = json.loads(leaf)
@@ -86,7 +86,11 @@ def logged_manifest_digests(events: list[dict[str, Any]]) -> set[str]:
 
 
 def logged_token_digests(events: list[dict[str, Any]]) -> set[str]:
-    return {e["hashes"][1] for e in events if e.get("action") == "timestamp" and len(e.get("hashes", [])) > 1}
+    return {
+        e["hashes"][1]
+        for e in events
+        if e.get("action") == "timestamp" and isinstance(e.get("hashes"), list) and len(e["hashes"]) > 1
+    }
 
 
 def sha256_file(path: Path) -> str:

@@ -94,8 +94,10 @@ _SEAL = """
        openssl pkeyutl -verify -pubin -inkey data/custody/archive-public-key.pem \\
          -rawin -in tagmanifest-sha256.txt -sigfile tagmanifest-sha256.txt.sig
 
-   It must print `Signature Verified Successfully`. The key travels inside the bundle, so
-   also check that it is the archive's published key: its id is
+   It must print `Signature Verified Successfully`. A bag without `tagmanifest-sha256.txt`
+   and its `.sig` is not sealed: anyone can edit and re-manifest it, so it proves nothing.
+   The key travels inside the bundle, so also check that it is the archive's published
+   key (`archiver verify` prints its id and fingerprint; `--expect-key` checks it): its id is
 
        openssl pkey -pubin -in data/custody/archive-public-key.pem -outform DER | tail -c 32 | sha256sum
 
@@ -108,8 +110,10 @@ _SEAL = """
          -CAfile data/tsa-roots/<TSA>.pem
 
    must print `Verification: OK`; `openssl ts -reply -in tagmanifest-sha256.txt.<TSA>.tsr -text`
-   shows the authority's time (`Time stamp:`). Compare the root certificate in
-   `data/tsa-roots/` with the one the authority publishes.
+   shows the authority's time (`Time stamp:`). The roots in `data/tsa-roots/` come with
+   the bundle, so whoever made it chose them: compare each with the root the authority
+   publishes, or give that one as `-CAfile`. `archiver verify` trusts only roots from its
+   own configuration, `--tsa-roots FILE` or the system store.
 
 6. **Trusted time of each capture.** `data/captures/<id>/manifest.json` lists the SHA-256
    of every file of the capture and its metadata; it is what was timestamped at capture:

@@ -9,7 +9,7 @@ import click
 
 from archiver.audit.against import Comparison, compare, load_published
 from archiver.audit.archive import audit_archive, record_audit, total_blob_bytes
-from archiver.bundle.verify import verify_bundle
+from archiver.bundle.verify import BundleVerdict, verify_bundle
 from archiver.cliutil import (
     archive_option,
     archive_root,
@@ -32,11 +32,23 @@ from store.custody import custody_rows
               help="A checkpoint published earlier (`archiver checkpoint publish`) or an old bundle "
               "(folder, .zip or its data/custody/checkpoint.txt): today's log must extend it, "
               "under the same key. Repeatable.")  # fmt: skip
+@click.option("--tsa-roots", "tsa_roots", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
+              help="With BUNDLE: also trust these TSA root certificates (PEM or DER) besides the "
+              "[timestamp] config's and the system store. Roots the bundle ships are never trusted. "
+              "Repeatable.")  # fmt: skip
+@click.option("--expect-key", "expect_key", metavar="ID|FINGERPRINT",
+              help="With BUNDLE: the archive key's id or SHA256: fingerprint as the archive published "
+              "it; a bundle signed by any other key is the finding key-mismatch.")  # fmt: skip
 @archive_option
 @json_option
 @friendly_errors
 def verify_command(
-    bundle: Path | None, against: tuple[Path, ...], archive_dir: str | None, as_json: bool
+    bundle: Path | None,
+    against: tuple[Path, ...],
+    tsa_roots: tuple[Path, ...],
+    expect_key: str | None,
+    archive_dir: str | None,
+    as_json: bool,
 ) -> None:
     """Audit the whole archive, or check an evidence bundle offline.
 
@@ -65,10 +77,14 @@ def verify_command(
     """
     if bundle is not None and against:
         raise UsageError("--against checks the archive's log; it cannot be combined with a BUNDLE")
+    if bundle is None and (tsa_roots or expect_key):
+        raise UsageError("--tsa-roots and --expect-key check a BUNDLE; name one")
     published = [(str(path), load_published(path)) for path in against]
     comparisons: list[Comparison] = []
+    verdict: BundleVerdict | None = None
     if bundle is not None:
-        findings = verify_bundle(bundle, load_config(None))
+        verdict = verify_bundle(bundle, load_config(None), tsa_roots, expect_key)
+        findings = verdict.findings
     else:
         if not (archive_root(archive_dir) / "catalog.db").is_file():
             raise UsageError(f"there is no archive at {archive_root(archive_dir)}")
@@ -92,15 +108,22 @@ def verify_command(
                 )
                 findings += more
             record_audit(archive, findings, config)
-    _print(findings, comparisons if against else None, as_json)
+    _print(findings, comparisons if against else None, verdict, as_json)
     sys.exit(1 if findings else 0)
 
 
-def _print(findings: list[Finding], comparisons: list[Comparison] | None, as_json: bool) -> None:
+def _print(
+    findings: list[Finding],
+    comparisons: list[Comparison] | None,
+    verdict: BundleVerdict | None,
+    as_json: bool,
+) -> None:
     if as_json:
         extra = {} if comparisons is None else {"against": [c.as_json() for c in comparisons]}
-        print_json({**report_json(findings), **extra})
+        print_json({**(verdict.as_json() if verdict else report_json(findings)), **extra})
         return
+    if verdict is not None:
+        _print_key(verdict)
     for c in comparisons or []:
         verdict = "extends it" if c.holds else "does NOT extend it"
         click.echo(
@@ -110,3 +133,13 @@ def _print(findings: list[Finding], comparisons: list[Comparison] | None, as_jso
     for finding in findings:
         click.echo(f"{finding.kind:<28} {finding.object}: {finding.detail}")
     click.echo("ok: everything holds" if not findings else f"{len(findings)} finding(s)")
+
+
+def _print_key(verdict: BundleVerdict) -> None:
+    """The bundle carries its own public key, so a forger's key verifies too: only a comparison
+    with the key the archive published (or --expect-key) ties the bundle to that archive."""
+    if verdict.key_id is None:
+        return
+    click.echo(f"signed by archive key {verdict.key_id}")
+    click.echo(f"  fingerprint {verdict.key_fingerprint}")
+    click.echo("  compare it with the key the archive published (or pass --expect-key) before relying on it")
