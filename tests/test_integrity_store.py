@@ -1,0 +1,97 @@
+"""The store never destroys data: recovery removes only blobs a crashed attempt itself wrote."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from store import Archive
+from tests.conftest import run_archiver
+from tests.test_crash_and_concurrency import assert_consistent
+
+
+def make_files(folder: Path, count: int, size: int = 2048) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(count):
+        (folder / f"note-{n:04d}.txt").write_bytes(f"file {n}\n".encode() * (size // 8))
+    return folder
+
+
+def plant_dead_staging(archive_dir: Path, name: str = "killed") -> Path:
+    """What SIGKILL leaves: a staging folder whose owner lock nobody holds any more."""
+    folder = archive_dir / "staging" / name
+    folder.mkdir(parents=True)
+    (folder / ".owner.lock").touch()
+    return folder
+
+
+def blob_count(archive_dir: Path) -> int:
+    return sum(1 for p in (archive_dir / "blobs").rglob("*") if p.is_file() and ".incoming" not in p.parts)
+
+
+def test_recovery_with_a_lost_catalog_keeps_every_blob(tmp_path, archive_dir):
+    result = run_archiver("import", str(make_files(tmp_path / "src", 60)), "--archive", str(archive_dir))
+    assert result.returncode == 0, result.stderr
+    assert blob_count(archive_dir) == 60
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{archive_dir}/catalog.db{suffix}").unlink(missing_ok=True)
+    plant_dead_staging(archive_dir)
+    archive = Archive(archive_dir)
+    assert archive.recover() == []
+    assert blob_count(archive_dir) == 60
+    assert not (archive_dir / "staging" / "killed").exists()
+
+
+def test_recovery_removes_only_the_dead_attempts_journaled_blobs(tmp_path, archive_dir):
+    result = run_archiver("import", str(make_files(tmp_path / "src", 5)), "--archive", str(archive_dir))
+    assert result.returncode == 0, result.stderr
+    script = (
+        "import os, signal, sys; from pathlib import Path; from store import Archive\n"
+        "a = Archive(Path(sys.argv[1]))\n"
+        "with a.staging('doomed'), a.write_lock():\n"
+        "    a.blobs.put_bytes(b'never recorded')\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    repo = Path(__file__).parent.parent
+    killed = subprocess.run([sys.executable, "-c", script, str(archive_dir)], cwd=repo)
+    assert killed.returncode == -signal.SIGKILL
+    assert blob_count(archive_dir) == 6
+    assert len(Archive(archive_dir).recover()) == 1
+    assert blob_count(archive_dir) == 5
+    assert_consistent(archive_dir)
+
+
+def test_a_failed_attempt_removes_its_own_new_blobs(archive_dir):
+    archive = Archive(archive_dir)
+    try:
+        with archive.staging("fails"), archive.write_lock():
+            archive.blobs.put_bytes(b"half of a batch")
+            raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        pass
+    assert archive.orphan_blobs() == []
+
+
+def test_ctrl_c_during_a_large_import_leaves_no_orphan(tmp_path, archive_dir):
+    source = make_files(tmp_path / "src", 3000, size=512)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "archiver", "import", str(source), "--archive", str(archive_dir)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
+    )
+    deadline = time.monotonic() + 60
+    while not (archive_dir / "blobs").exists() or blob_count(archive_dir) < 20:
+        assert child.poll() is None, "import ended before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130, err
+    assert "Traceback" not in err
+    assert_consistent(archive_dir)
