@@ -15,8 +15,9 @@ from typing import Any
 
 import click
 
-from archiver.errors import ArchiverError
+from archiver.errors import ArchiverError, UsageError
 from store import Archive
+from store.archive import LostCatalogError
 from store.custody import SigningKeyRefusedError, prepare_signing_key
 from store.manifest import UnknownManifestVersionError
 
@@ -58,6 +59,8 @@ def open_archive(archive_dir: str | None, *, recover: bool = True, writes: bool 
         raise click.UsageError(f"{root} is not a folder")
     try:
         archive = Archive(root)
+    except LostCatalogError as exc:
+        raise UsageError(str(exc)) from exc
     except OSError as exc:
         raise click.UsageError(f"cannot open archive {root}: {exc.strerror or exc}") from exc
     if recover if writes is None else writes:

@@ -38,9 +38,17 @@ from store.journal import BlobJournal
 STARTUP_GRACE_S = 60
 
 
+class LostCatalogError(Exception):
+    """Blobs or a key without their catalog: opening would start an empty catalog over
+    them, and the archive would then vouch for an empty history."""
+
+
 class Archive:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, allow_lost_catalog: bool = False) -> None:
+        """``allow_lost_catalog`` is for restoring a catalog only, never for ordinary use."""
         self.root = Path(root)
+        if not allow_lost_catalog:
+            _refuse_lost_catalog(self.root)
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / "staging").mkdir(exist_ok=True)
         self.blobs = BlobStore(self.root / "blobs")
@@ -170,6 +178,19 @@ class Archive:
         """Blob files on disk that the catalog does not know."""
         known = {row[0] for row in self.catalog.db.execute("SELECT sha256 FROM blobs").fetchall()}
         return [sha for sha in self.blobs.iter_hashes() if sha not in known]
+
+
+def _refuse_lost_catalog(root: Path) -> None:
+    catalog = root / "catalog.db"
+    if catalog.is_file() and catalog.stat().st_size > 0:
+        return
+    has_blobs = any((root / "blobs").glob("[0-9a-f][0-9a-f]/[0-9a-f][0-9a-f]/*"))
+    has_key = (root / "keys").is_dir() and any((root / "keys").iterdir())
+    if has_blobs or has_key:
+        raise LostCatalogError(
+            f"{root} holds blobs or an archive key but its catalog.db is missing or empty;"
+            " restore catalog.db from a backup before using this archive (nothing was changed)"
+        )
 
 
 def _owner_is_dead(folder: Path) -> bool:

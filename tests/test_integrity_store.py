@@ -40,7 +40,7 @@ def test_recovery_with_a_lost_catalog_keeps_every_blob(tmp_path, archive_dir):
     for suffix in ("", "-wal", "-shm"):
         Path(f"{archive_dir}/catalog.db{suffix}").unlink(missing_ok=True)
     plant_dead_staging(archive_dir)
-    archive = Archive(archive_dir)
+    archive = Archive(archive_dir, allow_lost_catalog=True)  # as restoring a catalog would
     assert archive.recover() == []
     assert blob_count(archive_dir) == 60
     assert not (archive_dir / "staging" / "killed").exists()
@@ -95,3 +95,26 @@ def test_ctrl_c_during_a_large_import_leaves_no_orphan(tmp_path, archive_dir):
     assert child.returncode == 130, err
     assert "Traceback" not in err
     assert_consistent(archive_dir)
+
+
+def test_an_archive_whose_catalog_is_lost_is_refused_by_every_command(tmp_path, archive_dir):
+    result = run_archiver("import", str(make_files(tmp_path / "src", 3)), "--archive", str(archive_dir))
+    assert result.returncode == 0, result.stderr
+    (archive_dir / "catalog.db").write_bytes(b"")  # emptied
+    for suffix in ("-wal", "-shm"):
+        Path(f"{archive_dir}/catalog.db{suffix}").unlink(missing_ok=True)
+    plant_dead_staging(archive_dir)
+    other = make_files(tmp_path / "other", 1, size=64)
+    for args in (
+        ["import", str(other)],
+        ["verify"],
+        ["log"],
+        ["list"],
+        ["export", "-o", str(tmp_path / "b")],
+    ):
+        result = run_archiver(*args, "--archive", str(archive_dir))
+        assert result.returncode == 2, (args, result.stderr)
+        assert "catalog.db is missing or empty" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert blob_count(archive_dir) == 3
+    assert (archive_dir / "catalog.db").stat().st_size == 0  # left as it was
