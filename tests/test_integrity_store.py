@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -118,3 +119,24 @@ def test_an_archive_whose_catalog_is_lost_is_refused_by_every_command(tmp_path, 
         assert "Traceback" not in result.stderr
     assert blob_count(archive_dir) == 3
     assert (archive_dir / "catalog.db").stat().st_size == 0  # left as it was
+
+
+def test_a_corrupt_catalog_is_a_finding_for_verify_and_refused_for_writes(tmp_path, archive_dir):
+    result = run_archiver("import", str(make_files(tmp_path / "src", 40)), "--archive", str(archive_dir))
+    assert result.returncode == 0, result.stderr
+    catalog = archive_dir / "catalog.db"
+    for damage in ("truncate", "garbage"):
+        size = catalog.stat().st_size
+        if damage == "truncate":
+            os.truncate(catalog, size // 3)
+        else:
+            catalog.write_bytes(os.urandom(size))
+        before = catalog.read_bytes()
+        verify = run_archiver("verify", "--json", "--archive", str(archive_dir))
+        assert verify.returncode == 1, verify.stderr
+        assert [f["kind"] for f in json.loads(verify.stdout)["findings"]] == ["catalog-corrupt"]
+        write = run_archiver("import", str(tmp_path / "src" / "note-0001.txt"), "--archive", str(archive_dir))
+        assert write.returncode == 2, write.stderr
+        assert write.stderr.startswith("archiver: the catalog") and "corrupt" in write.stderr
+        assert "Traceback" not in verify.stderr + write.stderr
+        assert catalog.read_bytes() == before  # nothing written into the damaged file
