@@ -8,7 +8,10 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from store import Archive
 from tests.conftest import run_archiver
@@ -140,3 +143,32 @@ def test_a_corrupt_catalog_is_a_finding_for_verify_and_refused_for_writes(tmp_pa
         assert write.stderr.startswith("archiver: the catalog") and "corrupt" in write.stderr
         assert "Traceback" not in verify.stderr + write.stderr
         assert catalog.read_bytes() == before  # nothing written into the damaged file
+
+
+@pytest.fixture
+def small_disk(tmp_path) -> Iterator[Path]:
+    """A 2 MiB tmpfs, so a write really fails with ENOSPC (needs root; skipped otherwise)."""
+    mount_point = tmp_path / "small-disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", str(mount_point)], check=False)
+
+
+def test_a_full_disk_during_import_leaves_no_orphan(tmp_path, small_disk):
+    source = tmp_path / "big"
+    source.mkdir()
+    for n in range(60):
+        (source / f"f{n}.bin").write_bytes(os.urandom(60_000))
+    archive_dir = small_disk / "archive"
+    result = run_archiver("import", str(source), "--archive", str(archive_dir))
+    assert result.returncode == 1
+    assert result.stderr.startswith("archiver: No space left on device")
+    assert "Traceback" not in result.stderr
+    assert_consistent(archive_dir)
