@@ -158,7 +158,7 @@ def small_disk(tmp_path) -> Iterator[Path]:
     try:
         yield mount_point
     finally:
-        subprocess.run(["umount", str(mount_point)], check=False)
+        subprocess.run(["umount", "--lazy", str(mount_point)], check=False)  # a test may hold a file open
 
 
 def test_a_full_disk_during_import_leaves_no_orphan(tmp_path, small_disk):
