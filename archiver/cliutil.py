@@ -18,6 +18,8 @@ import click
 from archiver.errors import ArchiverError, UsageError
 from archiver.terminal import escape_json, shorten
 from store import Archive
+from store.archive import LostCatalogError
+from store.catalog import CorruptCatalogError
 from store.custody import SigningKeyRefusedError, prepare_signing_key
 from store.manifest import UnknownManifestVersionError
 
@@ -50,6 +52,20 @@ class ArchiveKeyError(ArchiverError):
     kind = "key-missing"
 
 
+class CatalogCorruptError(ArchiverError):
+    """Writing into a malformed database could only spread the damage: refuse, change nothing."""
+
+    kind = "catalog-corrupt"
+    exit_code = 2
+
+
+def corrupt_catalog_sentence(root: Path, problems: list[str]) -> str:
+    return (
+        f"the catalog {root / 'catalog.db'} is corrupt ({problems[0]}); restore it from a backup"
+        " (nothing was changed)"
+    )
+
+
 def open_archive(archive_dir: str | None, *, recover: bool = True, writes: bool | None = None) -> Archive:
     """``writes`` (default: same as ``recover``, as the commands that clean up after crashed
     writers are the ones that write) makes sure the archive key can sign before anything
@@ -59,8 +75,17 @@ def open_archive(archive_dir: str | None, *, recover: bool = True, writes: bool 
         raise click.UsageError(f"{root} is not a folder")
     try:
         archive = Archive(root)
+    except LostCatalogError as exc:
+        raise UsageError(str(exc)) from exc
+    except CorruptCatalogError as exc:
+        raise CatalogCorruptError(corrupt_catalog_sentence(root, [str(exc.__cause__)])) from exc
     except OSError as exc:
         raise click.UsageError(f"cannot open archive {root}: {exc.strerror or exc}") from exc
+    if recover or writes:  # both write: recovery removes blobs, and audits are logged
+        problems = archive.catalog.quick_check_errors()
+        if problems:
+            archive.catalog.close()
+            raise CatalogCorruptError(corrupt_catalog_sentence(root, problems))
     if recover if writes is None else writes:
         try:
             prepare_signing_key(archive.catalog, archive.key)

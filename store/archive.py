@@ -9,14 +9,19 @@ Layout::
     ARCHIVE/keys/             the archive's Ed25519 key, made by the first writing command
 
 Crash safety: a writer puts its blobs and commits the rows that name them while
-holding the shared write lock. A process killed in between leaves blob files with
-no ``blobs`` row; the next writer that finds a staging folder whose owner has died
-takes the lock exclusively (so no live writer is mid-way) and removes exactly those.
+holding the shared write lock, and journals each blob it newly creates in its staging
+folder first (store.journal). An attempt that ends without committing (exception,
+Ctrl-C, full disk) removes its own journaled blobs that still have no row; a process
+killed in between leaves them, and the next writer that finds a staging folder whose
+owner has died takes the lock exclusively (so no live writer is mid-way) and removes
+exactly the blobs that folder's journal names and the catalog does not. A blob no
+journal names is never removed, so a lost catalog cannot turn recovery into a wipe.
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import time
@@ -28,13 +33,22 @@ from store.archive_key import ArchiveKey
 from store.blobs import BlobStore
 from store.catalog import Catalog
 from store.custody import write_checkpoint
+from store.journal import BlobJournal
 
 STARTUP_GRACE_S = 60
 
 
+class LostCatalogError(Exception):
+    """Blobs or a key without their catalog: opening would start an empty catalog over
+    them, and the archive would then vouch for an empty history."""
+
+
 class Archive:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, allow_lost_catalog: bool = False) -> None:
+        """``allow_lost_catalog`` is for restoring a catalog only, never for ordinary use."""
         self.root = Path(root)
+        if not allow_lost_catalog:
+            _refuse_lost_catalog(self.root)
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / "staging").mkdir(exist_ok=True)
         self.blobs = BlobStore(self.root / "blobs")
@@ -94,18 +108,53 @@ class Archive:
 
     @contextmanager
     def staging(self, name: str) -> Iterator[Path]:
-        """A private work folder, locked for as long as this process uses it."""
+        """A private work folder, locked for as long as this process uses it.
+
+        Blobs created meanwhile are journaled in it; when the block ends, however it
+        ends, those still without a catalog row are removed again.
+        """
         folder = self.root / "staging" / name
         folder.mkdir(parents=True)
+        journal = BlobJournal(folder)
+        outer = self.blobs.on_new_blob
         with open(folder / ".owner.lock", "wb") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
+            self.blobs.on_new_blob = journal.record
             try:
                 yield folder
             finally:
-                shutil.rmtree(folder, ignore_errors=True)
+                self.blobs.on_new_blob = outer
+                try:
+                    self._remove_unrecorded(journal.digests())
+                finally:
+                    shutil.rmtree(folder, ignore_errors=True)
+
+    def _remove_unrecorded(self, digests: list[str]) -> None:
+        """Remove the given blobs that have no catalog row, holding the lock exclusively
+        so no other writer is between putting the same bytes and committing their row."""
+        if not self._unrecorded(digests):
+            return  # rows are never deleted, so nothing to do and no lock needed
+        with open(self._lock_path, "rb") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                for sha in self._unrecorded(digests):
+                    self.blobs.remove(sha)
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def _unrecorded(self, digests: list[str]) -> list[str]:
+        known = {
+            row[0]
+            for row in self.catalog.db.execute(
+                "SELECT sha256 FROM blobs WHERE sha256 IN (SELECT value FROM json_each(?))",
+                [json.dumps(digests)],
+            ).fetchall()
+        }
+        return [sha for sha in dict.fromkeys(digests) if sha not in known]
 
     def recover(self) -> list[str]:
-        """Undo what killed processes left behind; returns the orphan blobs removed."""
+        """Undo what killed processes left behind; returns the blobs removed: only those a
+        dead attempt journaled as its own new blobs and never recorded."""
         dead = [folder for folder in (self.root / "staging").iterdir() if _owner_is_dead(folder)]
         if not dead:
             return []
@@ -115,7 +164,7 @@ class Archive:
             except BlockingIOError:
                 return []  # a live writer is mid-commit; the next run will clean up
             try:
-                removed = self.orphan_blobs()
+                removed = self._unrecorded([sha for folder in dead for sha in BlobJournal(folder).digests()])
                 for sha in removed:
                     self.blobs.remove(sha)
                 self.blobs.clear_incoming()
@@ -129,6 +178,19 @@ class Archive:
         """Blob files on disk that the catalog does not know."""
         known = {row[0] for row in self.catalog.db.execute("SELECT sha256 FROM blobs").fetchall()}
         return [sha for sha in self.blobs.iter_hashes() if sha not in known]
+
+
+def _refuse_lost_catalog(root: Path) -> None:
+    catalog = root / "catalog.db"
+    if catalog.is_file() and catalog.stat().st_size > 0:
+        return
+    has_blobs = any((root / "blobs").glob("[0-9a-f][0-9a-f]/[0-9a-f][0-9a-f]/*"))
+    has_key = (root / "keys").is_dir() and any((root / "keys").iterdir())
+    if has_blobs or has_key:
+        raise LostCatalogError(
+            f"{root} holds blobs or an archive key but its catalog.db is missing or empty;"
+            " restore catalog.db from a backup before using this archive (nothing was changed)"
+        )
 
 
 def _owner_is_dead(folder: Path) -> bool:

@@ -12,7 +12,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +36,8 @@ class BlobStore:
         self.root = Path(root)
         self.tmp = self.root / ".incoming"
         self.tmp.mkdir(parents=True, exist_ok=True)
+        # told each new blob's digest before it gets its final name (see store.journal)
+        self.on_new_blob: Callable[[str], None] | None = None
 
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256[2:4] / sha256
@@ -96,6 +98,8 @@ class BlobStore:
             tmp.unlink()
             return BlobInfo(digest, size, final, False, sha512)
         final.parent.mkdir(parents=True, exist_ok=True)
+        if self.on_new_blob is not None:
+            self.on_new_blob(digest)
         os.chmod(tmp, _READ_ONLY)
         os.replace(tmp, final)
         if durable:

@@ -37,9 +37,27 @@ def _use_wal(conn: sqlite3.Connection) -> None:
             time.sleep(0.05)
 
 
+class CorruptCatalogError(Exception):
+    """The catalog file is not a sound SQLite database (truncated, overwritten, garbage)."""
+
+
+def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
+    """A busy or locked database is contention, to be waited out or reported as such."""
+    message = str(exc).lower()
+    return not any(word in message for word in ("locked", "busy", "unable to open", "readonly"))
+
+
 class Catalog:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        try:
+            self._open()
+        except sqlite3.DatabaseError as exc:
+            if not _is_corruption(exc):
+                raise
+            raise CorruptCatalogError(f"the catalog {self.path} is corrupt ({exc})") from exc
+
+    def _open(self) -> None:
         conn = sqlite3.connect(
             self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
         )
@@ -125,6 +143,16 @@ class Catalog:
     def one(self, sql: str, params: list | tuple | dict = ()) -> dict[str, Any] | None:
         found = self.rows(sql, params)
         return found[0] if found else None
+
+    def quick_check_errors(self) -> list[str]:
+        """SQLite's quick_check (no index cross-checks): cheap enough to run before every write."""
+        try:
+            rows = self.db.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.DatabaseError as exc:
+            if not _is_corruption(exc):
+                raise
+            return [str(exc)]
+        return [r[0] for r in rows if r[0] != "ok"]
 
     def integrity_errors(self) -> list[str]:
         """SQLite's own integrity and foreign-key checks; empty when the file is sound."""

@@ -11,6 +11,7 @@ from archiver.audit.against import Comparison, compare, load_published
 from archiver.audit.archive import audit_archive, record_audit, total_blob_bytes
 from archiver.bundle.verify import BundleVerdict, verify_bundle
 from archiver.cliutil import (
+    CatalogCorruptError,
     archive_option,
     archive_root,
     friendly_errors,
@@ -88,7 +89,12 @@ def verify_command(
     else:
         if not (archive_root(archive_dir) / "catalog.db").is_file():
             raise UsageError(f"there is no archive at {archive_root(archive_dir)}")
-        with open_archive(archive_dir, writes=False) as archive:
+        try:
+            archive = open_archive(archive_dir, writes=False)
+        except CatalogCorruptError as exc:
+            _print([Finding(exc.kind, "catalog.db", str(exc))], None, as_json)
+            sys.exit(1)
+        with archive:
             config = load_config(archive.root)
             with download_progress(enabled=not as_json) as progress:
                 total, seen = total_blob_bytes(archive), [0]
