@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -88,10 +89,20 @@ def export_bundle(
             os.rename(build, out)
     except BaseException as exc:
         if not isinstance(exc, FileExistsError) or exc.filename != str(build):  # never another's folder
-            shutil.rmtree(build, onerror=lambda *a: print("RMTREE", a[1], a[2][1], flush=True))
+            _remove_build(build)
         raise
     result.path = out
     return result
+
+
+def _remove_build(build: Path) -> None:
+    """Remove a failed export's folder. After a Ctrl-C a copying thread may still be finishing
+    its file inside it, so one rmtree can lose that race (folder not empty): retry briefly."""
+    for _ in range(100):
+        shutil.rmtree(build, ignore_errors=True)
+        if not build.exists():
+            return
+        time.sleep(0.05)
 
 
 def _build(

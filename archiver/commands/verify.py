@@ -92,7 +92,7 @@ def verify_command(
         try:
             archive = open_archive(archive_dir, writes=False)
         except CatalogCorruptError as exc:
-            _print([Finding(exc.kind, "catalog.db", str(exc))], None, as_json)
+            _print([Finding(exc.kind, "catalog.db", str(exc))], None, None, as_json)
             sys.exit(1)
         with archive:
             config = load_config(archive.root)
@@ -131,10 +131,10 @@ def _print(
     if verdict is not None:
         _print_key(verdict)
     for c in comparisons or []:
-        verdict = "extends it" if c.holds else "does NOT extend it"
+        extends = "extends it" if c.holds else "does NOT extend it"
         click.echo(
             f"against {c.source}: {c.checkpoint.tree_size} events, root {c.checkpoint.root_hash}, "
-            f"key {c.checkpoint.key_id}; today's log of {c.log_size} events {verdict}"
+            f"key {c.checkpoint.key_id}; today's log of {c.log_size} events {extends}"
         )
     for finding in findings:
         click.echo(f"{finding.kind:<28} {finding.object}: {finding.detail}")
