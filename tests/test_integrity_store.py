@@ -15,6 +15,7 @@ import pytest
 
 from store import Archive
 from tests.conftest import run_archiver
+from tests.small_disk import small_tmpfs
 from tests.test_crash_and_concurrency import assert_consistent
 
 
@@ -147,18 +148,9 @@ def test_a_corrupt_catalog_is_a_finding_for_verify_and_refused_for_writes(tmp_pa
 
 @pytest.fixture
 def small_disk(tmp_path) -> Iterator[Path]:
-    """A 2 MiB tmpfs, so a write really fails with ENOSPC (needs root; skipped otherwise)."""
-    mount_point = tmp_path / "small-disk"
-    mount_point.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)], capture_output=True
-    )
-    if mounted.returncode != 0:
-        pytest.skip("cannot mount a small tmpfs here")
-    try:
+    """A 2 MiB tmpfs, so a write really fails with ENOSPC."""
+    with small_tmpfs(tmp_path / "small-disk", "2m") as mount_point:
         yield mount_point
-    finally:
-        subprocess.run(["umount", "--lazy", str(mount_point)], check=False)  # a test may hold a file open
 
 
 def test_a_full_disk_during_import_leaves_no_orphan(tmp_path, small_disk):

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_archiver
+from tests.small_disk import small_tmpfs
 from tests.test_crash_and_concurrency import assert_consistent
 
 LOOP_BUDGET_S = float(os.environ.get("ARCHIVER_FAULT_BUDGET_S", "25"))
@@ -28,15 +29,8 @@ LOOP_BUDGET_S = float(os.environ.get("ARCHIVER_FAULT_BUDGET_S", "25"))
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount)], capture_output=True
-    )
-    if done.returncode != 0:
-        pytest.skip("needs root to mount a small tmpfs")
-    yield mount
-    subprocess.run(["umount", "-l", str(mount)], check=False)
+    with small_tmpfs(tmp_path / "disk", "24m") as mount:
+        yield mount
 
 
 def random_files(folder: Path, count: int, size: int, rng: random.Random) -> Path:
