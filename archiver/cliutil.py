@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,8 +19,8 @@ import click
 from archiver.errors import ArchiverError, UsageError
 from archiver.terminal import escape_json, shorten
 from store import Archive
-from store.archive import LostCatalogError
-from store.catalog import CorruptCatalogError
+from store.archive import LostCatalogError, NotAnArchiveError
+from store.catalog import CorruptCatalogError, OutdatedCatalogError
 from store.custody import SigningKeyRefusedError, prepare_signing_key
 from store.manifest import UnknownManifestVersionError
 
@@ -71,16 +72,7 @@ def open_archive(archive_dir: str | None, *, recover: bool = True, writes: bool 
     writers are the ones that write) makes sure the archive key can sign before anything
     is written; readers and audits never touch the key."""
     root = archive_root(archive_dir)
-    if root.exists() and not root.is_dir():
-        raise click.UsageError(f"{root} is not a folder")
-    try:
-        archive = Archive(root)
-    except LostCatalogError as exc:
-        raise UsageError(str(exc)) from exc
-    except CorruptCatalogError as exc:
-        raise CatalogCorruptError(corrupt_catalog_sentence(root, [str(exc.__cause__)])) from exc
-    except OSError as exc:
-        raise click.UsageError(f"cannot open archive {root}: {exc.strerror or exc}") from exc
+    archive = _opened(root, readonly=False)
     if recover or writes:  # both write: recovery removes blobs, and audits are logged
         problems = archive.catalog.quick_check_errors()
         if problems:
@@ -95,6 +87,26 @@ def open_archive(archive_dir: str | None, *, recover: bool = True, writes: bool 
     if recover:
         archive.recover()
     return archive
+
+
+def open_reader(archive_dir: str | None) -> Archive:
+    """For commands that only read: the archive as it is, on read-only media too; a folder
+    that holds no archive is refused, never turned into one."""
+    return _opened(archive_root(archive_dir), readonly=True)
+
+
+def _opened(root: Path, *, readonly: bool) -> Archive:
+    """Open the archive, every way it can fail ending in one sentence."""
+    if root.exists() and not root.is_dir():
+        raise click.UsageError(f"{root} is not a folder")
+    try:
+        return Archive(root, readonly=readonly)
+    except (LostCatalogError, NotAnArchiveError, OutdatedCatalogError) as exc:
+        raise UsageError(str(exc)) from exc
+    except CorruptCatalogError as exc:
+        raise CatalogCorruptError(corrupt_catalog_sentence(root, [exc.problem])) from exc
+    except OSError as exc:
+        raise click.UsageError(f"cannot open archive {root}: {exc.strerror or exc}") from exc
 
 
 def print_json(value: Any) -> None:
@@ -126,6 +138,10 @@ def friendly_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(exc.exit_code)
         except UnknownManifestVersionError as exc:
             click.echo(f"archiver: {exc}, newer than this archiver knows; upgrade archiver", err=True)
+            sys.exit(2)
+        except sqlite3.DatabaseError as exc:
+            # damage past the header shows only when a query reaches the broken page
+            click.echo(f"archiver: the catalog cannot be read ({exc}); restore it from a backup", err=True)
             sys.exit(2)
         except KeyboardInterrupt:
             click.echo("archiver: interrupted; nothing half-written was kept", err=True)

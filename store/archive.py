@@ -20,6 +20,7 @@ journal names is never removed, so a lost catalog cannot turn recovery into a wi
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -43,19 +44,41 @@ class LostCatalogError(Exception):
     them, and the archive would then vouch for an empty history."""
 
 
+class NotAnArchiveError(Exception):
+    """A reader was pointed at a folder that holds no archive: it must not make one there."""
+
+
+class ReadOnlyArchiveError(Exception):
+    """A write was asked of an archive opened for reading only."""
+
+
 class Archive:
-    def __init__(self, root: Path, *, allow_lost_catalog: bool = False) -> None:
-        """``allow_lost_catalog`` is for restoring a catalog only, never for ordinary use."""
+    def __init__(
+        self,
+        root: Path,
+        *,
+        allow_lost_catalog: bool = False,
+        readonly: bool = False,
+        catalog_name: str = "catalog.db",
+    ) -> None:
+        """``allow_lost_catalog`` and ``catalog_name`` are for rebuilding a catalog only, never
+        for ordinary use. ``readonly`` opens an existing archive exactly as it is, for commands
+        that only read (possibly from read-only media): nothing is created, locked or signed."""
         self.root = Path(root)
-        if not allow_lost_catalog:
+        self.readonly = readonly
+        if readonly:
+            _require_archive(self.root)
+        elif not allow_lost_catalog:
             _refuse_lost_catalog(self.root)
-        self.root.mkdir(parents=True, exist_ok=True)
-        (self.root / "staging").mkdir(exist_ok=True)
-        self.blobs = BlobStore(self.root / "blobs")
-        self.catalog = Catalog(self.root / "catalog.db")
+        if not readonly:
+            self.root.mkdir(parents=True, exist_ok=True)
+            (self.root / "staging").mkdir(exist_ok=True)
+        self.blobs = BlobStore(self.root / "blobs", create=not readonly)
+        self.catalog = Catalog(self.root / catalog_name, readonly=readonly)
         self.key = ArchiveKey(self.root / "keys")
         self._lock_path = self.root / ".write.lock"
-        self._lock_path.touch(exist_ok=True)
+        if not readonly:
+            self._lock_path.touch(exist_ok=True)
 
     def close(self) -> None:
         """Seal what this run added to the custody log with a signed checkpoint, then close.
@@ -64,7 +87,7 @@ class Archive:
         before it writes) may make one, never the close of a reader or an audit.
         """
         try:
-            if self.key.exists:
+            if self.key.exists and not self.readonly:
                 write_checkpoint(self.catalog, self.key)
         finally:
             self.catalog.close()
@@ -75,9 +98,14 @@ class Archive:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _refuse_if_readonly(self) -> None:
+        if self.readonly:
+            raise ReadOnlyArchiveError(f"the archive {self.root} was opened for reading only")
+
     @contextmanager
     def write_lock(self) -> Iterator[None]:
         """Held while putting blobs and committing their rows."""
+        self._refuse_if_readonly()
         with open(self._lock_path, "rb") as fh:
             fcntl.flock(fh, fcntl.LOCK_SH)
             try:
@@ -91,16 +119,17 @@ class Archive:
         both taken while no writer is between putting a blob and committing its row.
 
         Yields the blob hashes on disk; catalog reads inside the block see the catalog as
-        it was at that moment, while other processes go on capturing.
+        it was at that moment, while other processes go on capturing. An archive without a
+        lock file has never had a writer, so there is nobody to wait for.
         """
-        with open(self._lock_path, "rb") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)  # writers hold it shared only while committing
-            try:
-                on_disk = list(self.blobs.iter_hashes())
-                self.catalog.db.execute("BEGIN")
-                self.catalog.db.execute("SELECT count(*) FROM blobs").fetchone()  # pins the snapshot
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+        with contextlib.ExitStack() as held:
+            if self._lock_path.exists() or not self.readonly:
+                fh = held.enter_context(open(self._lock_path, "rb"))
+                fcntl.flock(fh, fcntl.LOCK_EX)  # writers hold it shared only while committing
+                held.callback(fcntl.flock, fh, fcntl.LOCK_UN)
+            on_disk = list(self.blobs.iter_hashes())
+            self.catalog.db.execute("BEGIN")
+            self.catalog.db.execute("SELECT count(*) FROM blobs").fetchone()  # pins the snapshot
         try:
             yield on_disk
         finally:
@@ -113,6 +142,7 @@ class Archive:
         Blobs created meanwhile are journaled in it; when the block ends, however it
         ends, those still without a catalog row are removed again.
         """
+        self._refuse_if_readonly()
         folder = self.root / "staging" / name
         folder.mkdir(parents=True)
         journal = BlobJournal(folder)
@@ -155,6 +185,7 @@ class Archive:
     def recover(self) -> list[str]:
         """Undo what killed processes left behind; returns the blobs removed: only those a
         dead attempt journaled as its own new blobs and never recorded."""
+        self._refuse_if_readonly()
         dead = [folder for folder in (self.root / "staging").iterdir() if _owner_is_dead(folder)]
         if not dead:
             return []
@@ -178,6 +209,21 @@ class Archive:
         """Blob files on disk that the catalog does not know."""
         known = {row[0] for row in self.catalog.db.execute("SELECT sha256 FROM blobs").fetchall()}
         return [sha for sha in self.blobs.iter_hashes() if sha not in known]
+
+
+def _require_archive(root: Path) -> None:
+    """A reader opens only what a writer made: a missing or empty catalog is no archive (or a
+    lost one), never an invitation to start one."""
+    if not (root / "catalog.db").is_file():
+        raise NotAnArchiveError(f"there is no archive at {root} (no catalog.db)")
+    _refuse_lost_catalog(root)
+    if (root / "catalog.db").stat().st_size == 0:
+        raise NotAnArchiveError(f"there is no archive at {root} (its catalog.db is empty)")
+
+
+def writable(root: Path) -> bool:
+    """Whether this process may change the archive's folder and catalog (false on read-only media)."""
+    return os.access(root, os.W_OK) and os.access(root / "catalog.db", os.W_OK)
 
 
 def _refuse_lost_catalog(root: Path) -> None:

@@ -32,10 +32,12 @@ class BlobInfo:
 
 
 class BlobStore:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, create: bool = True) -> None:
+        """``create=False`` for readers: a read-only archive has no room for the temp folder."""
         self.root = Path(root)
         self.tmp = self.root / ".incoming"
-        self.tmp.mkdir(parents=True, exist_ok=True)
+        if create:
+            self.tmp.mkdir(parents=True, exist_ok=True)
         # told each new blob's digest before it gets its final name (see store.journal)
         self.on_new_blob: Callable[[str], None] | None = None
 

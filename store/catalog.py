@@ -7,6 +7,7 @@ timeout long enough that several archiver processes can share one archive.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -40,6 +41,10 @@ def _use_wal(conn: sqlite3.Connection) -> None:
 class CorruptCatalogError(Exception):
     """The catalog file is not a sound SQLite database (truncated, overwritten, garbage)."""
 
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(f"the catalog {path} is corrupt ({problem})")
+        self.problem = problem
+
 
 def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
     """A busy or locked database is contention, to be waited out or reported as such."""
@@ -47,15 +52,43 @@ def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
     return not any(word in message for word in ("locked", "busy", "unable to open", "readonly"))
 
 
+class OutdatedCatalogError(Exception):
+    """A reader found migrations still to run: it may not run them, and the tables it would
+    query may not exist yet."""
+
+
 class Catalog:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        """``readonly`` opens the file as it is, for commands that only read: no WAL switch,
+        nothing written (see :func:`_readonly_connection`); pending migrations still run
+        first where the file is writable, as an old archive must stay readable."""
         self.path = Path(path)
         try:
-            self._open()
+            if readonly:
+                self._open_readonly()
+            else:
+                self._open()
         except sqlite3.DatabaseError as exc:
             if not _is_corruption(exc):
                 raise
-            raise CorruptCatalogError(f"the catalog {self.path} is corrupt ({exc})") from exc
+            raise CorruptCatalogError(self.path, str(exc)) from exc
+
+    def _open_readonly(self) -> None:
+        problem = header_problem(self.path)
+        if problem:
+            raise CorruptCatalogError(self.path, problem)
+        self.db = Database(_readonly_connection(self.path))
+        if not self._pending_migrations():
+            return
+        self.db.close()
+        if _writable(self.path):  # upgrading an archive is not making one: do it as writers do
+            Catalog(self.path).close()
+            self.db = Database(_readonly_connection(self.path))
+            return
+        raise OutdatedCatalogError(
+            f"the catalog {self.path} predates this archiver's schema; run a writing command"
+            " (such as `archiver timestamp`) once on writable storage to upgrade it"
+        )
 
     def _open(self) -> None:
         conn = sqlite3.connect(
@@ -162,6 +195,48 @@ class Catalog:
             for table, rowid, parent, _ in self.db.execute("PRAGMA foreign_key_check").fetchall()
         ]
         return problems
+
+
+def _readonly_connection(path: Path) -> sqlite3.Connection:
+    """``mode=ro`` never writes the database; ``immutable=1`` is added where the file or its
+    folder cannot be written (read-only media, a write-protected copy), as WAL readers
+    otherwise need to create the ``-shm`` file beside it and the open fails. Immutable means
+    no other process may change the file meanwhile, which read-only storage guarantees."""
+    uri = path.resolve().as_uri() + "?mode=ro" + ("" if _writable(path) else "&immutable=1")
+    conn = sqlite3.connect(
+        uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+    )
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA query_only = ON")
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # reads the schema: garbage fails here
+    return conn
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path.parent, os.W_OK) and os.access(path, os.W_OK)
+
+
+_MAGIC = b"SQLite format 3\x00"
+
+
+def header_problem(path: Path) -> str | None:
+    """What the 100-byte SQLite header says is wrong with the file, without reading further:
+    garbage has no magic string, and a truncated file is shorter than the pages its header
+    counts. Cheap enough for every read command (a full quick_check reads the whole file)."""
+    with open(path, "rb") as fh:
+        header = fh.read(100)
+    if len(header) < 100 or not header.startswith(_MAGIC):
+        return "not an SQLite database"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    page_count = int.from_bytes(header[28:32], "big")
+    counted_valid = header[24:28] == header[92:96]
+    wal = path.with_name(path.name + "-wal")
+    if counted_valid and not (wal.is_file() and wal.stat().st_size > 0):
+        size = path.stat().st_size
+        if size < page_count * page_size:
+            return f"truncated: {size} bytes of the {page_count * page_size} its header declares"
+    return None
 
 
 def _to_sql(value: Any) -> Any:

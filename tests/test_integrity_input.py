@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from store import Archive
 from tests.conftest import run_archiver
 from tests.hostile_media import write_png_bomb
 
@@ -40,6 +41,7 @@ def png_bomb(tmp_path_factory) -> Path:
 
 
 def test_lookup_refuses_a_png_bomb_in_one_sentence(png_bomb, archive_dir):
+    Archive(archive_dir).close()  # lookup reads an archive, it never makes one
     started = time.monotonic()
     result = run_archiver("lookup", str(png_bomb), timeout=60)
     assert result.returncode == 2
@@ -73,6 +75,7 @@ def test_pixel_cap_comes_from_the_config(tmp_path, archive_dir, timestamp_config
     config = tmp_path / "cap.toml"
     config.write_text(timestamp_config.read_text() + "\n[hashing]\nmax_image_pixels = 1000000\n")
     env = {"ARCHIVER_CONFIG": str(config)}
+    Archive(archive_dir).close()
     refused = run_archiver("lookup", str(picture), env=env, timeout=60)
     assert refused.returncode == 2 and "1,000,000 pixels" in one_sentence(refused)
     assert run_archiver("import", str(picture), env=env, timeout=60).returncode == 0

@@ -12,7 +12,7 @@ from archiver.cliutil import (
     checked_id,
     friendly_errors,
     json_option,
-    open_archive,
+    open_reader,
     print_json,
 )
 from store.queries import capture_detail, capture_timestamps, list_captures, search_captures
@@ -33,8 +33,9 @@ def show_command(capture_id: str, archive_dir: str | None, as_json: bool) -> Non
     Example:
       archiver show 20261125-101500-1a2b3c4d --json
     """
-    with open_archive(archive_dir, recover=False) as archive:
-        detail = capture_detail(archive.catalog, checked_id(capture_id))
+    capture_id = checked_id(capture_id)  # before the archive: an absurd id is the first thing to say
+    with open_reader(archive_dir) as archive:
+        detail = capture_detail(archive.catalog, capture_id)
         if detail is not None:
             detail["cited_by"] = reports_citing(archive.catalog, detail["id"])
             if "input_url" in detail:  # a capture, not a failed attempt
@@ -95,7 +96,7 @@ def list_command(
     Example:
       archiver list --case aleppo-2024 --failed
     """
-    with open_archive(archive_dir, recover=False) as archive:
+    with open_reader(archive_dir) as archive:
         rows = list_captures(archive.catalog, case_name=case_name, limit=limit, include_failed=include_failed)
     if as_json:
         print_json(rows)
@@ -118,7 +119,7 @@ def search_command(query: str, limit: int, archive_dir: str | None, as_json: boo
     Example:
       archiver search "citadel flag"
     """
-    with open_archive(archive_dir, recover=False) as archive:
+    with open_reader(archive_dir) as archive:
         rows = search_captures(archive.catalog, query, limit=limit)
     if as_json:
         print_json(rows)

@@ -10,6 +10,7 @@ from archiver.cliutil import (
     friendly_errors,
     json_option,
     open_archive,
+    open_reader,
     print_json,
 )
 from archiver.config import load_config, operator_name
@@ -39,7 +40,8 @@ def log_command(capture_id: str | None, archive_dir: str | None, as_json: bool) 
       archiver log
       archiver log 20261125-101500-1a2b3c4d --json
     """
-    with open_archive(archive_dir, recover=False) as archive:
+    capture_id = checked_id(capture_id) if capture_id else None  # before the archive, as for show
+    with open_reader(archive_dir) as archive:
         subject = _resolve(archive, capture_id) if capture_id else None
         found = events(archive.catalog, subject)
         checkpoint = latest_checkpoint(archive.catalog)

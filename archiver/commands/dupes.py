@@ -12,7 +12,7 @@ from archiver.cliutil import (
     friendly_errors,
     json_option,
     max_distance_option,
-    open_archive,
+    open_reader,
     print_json,
 )
 from archiver.config import load_config
@@ -36,7 +36,7 @@ def dupes_command(max_distance: int | None, archive_dir: str | None, as_json: bo
     Example:
       archiver dupes --json
     """
-    with open_archive(archive_dir, recover=False) as archive:
+    with open_reader(archive_dir) as archive:
         settings = load_config(archive.root)["hashing"]
         radius = settings["max_distance"] if max_distance is None else max_distance
         matcher = Matcher(archive.root, archive.catalog, radius=radius, min_quality=settings["min_quality"])

@@ -13,7 +13,7 @@ from archiver.cliutil import (
     friendly_errors,
     json_option,
     max_distance_option,
-    open_archive,
+    open_reader,
     print_json,
 )
 from archiver.config import load_config
@@ -41,7 +41,7 @@ def lookup_command(target: str, max_distance: int | None, archive_dir: str | Non
     Example:
       archiver lookup ~/Downloads/clip-from-telegram.mp4 --json
     """
-    with open_archive(archive_dir, recover=False) as archive:
+    with open_reader(archive_dir) as archive:
         config = load_config(archive.root)
         pixel_limit.configure(config)
         settings = config["hashing"]
