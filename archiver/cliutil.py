@@ -19,7 +19,7 @@ import click
 from archiver.errors import ArchiverError, UsageError
 from archiver.terminal import escape_json, shorten
 from store import Archive
-from store.archive import LostCatalogError, NotAnArchiveError
+from store.archive import LostCatalogError, NotAnArchiveError, require_archive
 from store.catalog import CorruptCatalogError, OutdatedCatalogError
 from store.custody import SigningKeyRefusedError, prepare_signing_key
 from store.manifest import UnknownManifestVersionError
@@ -67,12 +67,15 @@ def corrupt_catalog_sentence(root: Path, problems: list[str]) -> str:
     )
 
 
-def open_archive(archive_dir: str | None, *, recover: bool = True, writes: bool | None = None) -> Archive:
+def open_archive(
+    archive_dir: str | None, *, recover: bool = True, writes: bool | None = None, existing: bool = False
+) -> Archive:
     """``writes`` (default: same as ``recover``, as the commands that clean up after crashed
     writers are the ones that write) makes sure the archive key can sign before anything
-    is written; readers and audits never touch the key."""
+    is written; readers and audits never touch the key. ``existing`` refuses a folder that
+    holds no archive yet (a command that reads one first, such as export, must not make it)."""
     root = archive_root(archive_dir)
-    archive = _opened(root, readonly=False)
+    archive = _opened(root, readonly=False, existing=existing)
     if recover or writes:  # both write: recovery removes blobs, and audits are logged
         problems = archive.catalog.quick_check_errors()
         if problems:
@@ -95,11 +98,13 @@ def open_reader(archive_dir: str | None) -> Archive:
     return _opened(archive_root(archive_dir), readonly=True)
 
 
-def _opened(root: Path, *, readonly: bool) -> Archive:
+def _opened(root: Path, *, readonly: bool, existing: bool = True) -> Archive:
     """Open the archive, every way it can fail ending in one sentence."""
     if root.exists() and not root.is_dir():
         raise click.UsageError(f"{root} is not a folder")
     try:
+        if existing:
+            require_archive(root)
         return Archive(root, readonly=readonly)
     except (LostCatalogError, NotAnArchiveError, OutdatedCatalogError) as exc:
         raise UsageError(str(exc)) from exc

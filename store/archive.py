@@ -67,7 +67,7 @@ class Archive:
         self.root = Path(root)
         self.readonly = readonly
         if readonly:
-            _require_archive(self.root)
+            require_archive(self.root)
         elif not allow_lost_catalog:
             _refuse_lost_catalog(self.root)
         if not readonly:
@@ -211,7 +211,7 @@ class Archive:
         return [sha for sha in self.blobs.iter_hashes() if sha not in known]
 
 
-def _require_archive(root: Path) -> None:
+def require_archive(root: Path) -> None:
     """A reader opens only what a writer made: a missing or empty catalog is no archive (or a
     lost one), never an invitation to start one."""
     if not (root / "catalog.db").is_file():

@@ -10,6 +10,7 @@ from archiver.bundle.export import export_bundle
 from archiver.bundle.selection import select_captures
 from archiver.cliutil import (
     archive_option,
+    archive_root,
     checked_id,
     friendly_errors,
     json_option,
@@ -17,7 +18,9 @@ from archiver.cliutil import (
     print_json,
 )
 from archiver.config import load_config
+from archiver.errors import UsageError
 from archiver.progress import count_progress
+from store.archive import writable
 
 
 @click.command("export")
@@ -52,7 +55,14 @@ def export_command(
       archiver export 20261125-101500-1a2b3c4d -o citadel-bundle
       archiver export --case aleppo-2024 -o aleppo.zip
     """
-    with open_archive(archive_dir) as archive:
+    root = archive_root(archive_dir)
+    if (root / "catalog.db").is_file() and not writable(root):
+        raise UsageError(
+            f"the archive {root} is read-only, and an export is logged in its custody"
+            " log and sealed with a new signed checkpoint; copy the archive to writable storage and export"
+            " from the copy (nothing was written)"
+        )
+    with open_archive(archive_dir, existing=True) as archive:
         ids = select_captures(archive.catalog, [checked_id(i) for i in capture_ids], case_name, query)
         config = load_config(archive.root)
         with count_progress("exporting", len(ids), enabled=not as_json) as progress:

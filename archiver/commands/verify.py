@@ -17,6 +17,7 @@ from archiver.cliutil import (
     friendly_errors,
     json_option,
     open_archive,
+    open_reader,
     print_json,
 )
 from archiver.config import load_config
@@ -24,6 +25,7 @@ from archiver.errors import UsageError
 from archiver.findings import Finding, report_json
 from archiver.progress import download_progress
 from archiver.timestamps.authorities import authorities
+from store.archive import writable
 from store.custody import custody_rows
 
 
@@ -56,7 +58,7 @@ def verify_command(
     Without BUNDLE: re-hashes every blob, checks the catalog against the blobs and the
     custody log, verifies every timestamp token against the configured TSA roots, and
     recomputes the custody log's Merkle roots against its signed checkpoints. The audit
-    is itself logged.
+    is itself logged, unless the archive is on read-only media (then nothing is written).
 
     With BUNDLE (a bag folder or .zip, no archive needed): completeness and checksums,
     the signature and timestamp over the tag manifest, every capture's timestamp tokens
@@ -89,8 +91,9 @@ def verify_command(
     else:
         if not (archive_root(archive_dir) / "catalog.db").is_file():
             raise UsageError(f"there is no archive at {archive_root(archive_dir)}")
+        logged = writable(archive_root(archive_dir))  # on read-only media the audit cannot be logged
         try:
-            archive = open_archive(archive_dir, writes=False)
+            archive = open_archive(archive_dir, writes=False) if logged else open_reader(archive_dir)
         except CatalogCorruptError as exc:
             _print([Finding(exc.kind, "catalog.db", str(exc))], None, None, as_json)
             sys.exit(1)
@@ -113,7 +116,10 @@ def verify_command(
                     authorities(config),
                 )
                 findings += more
-            record_audit(archive, findings, config)
+            if logged:
+                record_audit(archive, findings, config)
+            else:
+                click.echo("archiver: the archive is read-only, so this audit was not logged", err=True)
     _print(findings, comparisons if against else None, verdict, as_json)
     sys.exit(1 if findings else 0)
 
