@@ -26,6 +26,7 @@ COMMANDS = {
     "checkpoint": "archiver.commands.checkpoint:checkpoint_group",
     "lookup": "archiver.commands.lookup:lookup_command",
     "dupes": "archiver.commands.dupes:dupes_command",
+    "rebuild-catalog": "archiver.commands.rebuild:rebuild_catalog_command",
 }
 
 
