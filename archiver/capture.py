@@ -9,7 +9,7 @@ day X" is evidence too.
 from __future__ import annotations
 
 import gc
-import io
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from warcio.warcwriter import WARCWriter
 from archiver import pixel_limit
 from archiver.config import operator_name
 from archiver.errors import ArchiverError, NothingArchivableError, UsageError
+from archiver.failed_attempt import Attempt, as_failure, record_failed_attempt
 from archiver.fetchers import FetchContext, FetchResult, fetcher_chain
 from archiver.fetchers.base import ProgressCallback
 from archiver.fetchers.deadline import fetch_deadline
@@ -30,10 +31,7 @@ from archiver.ingest import (
     StoredArtifact,
     ingest,
     probe_files,
-    put_artifact,
-    record_blob,
 )
-from archiver.probe import MediaInfo
 from archiver.replay import replaying
 from archiver.screenshot import ScreenshotUnavailable, take_screenshot
 from archiver.terminal import shorten
@@ -43,7 +41,6 @@ from archiver.versions import tool_versions
 from archiver.warc_recording import recording_http
 from store import Archive
 from store.clock import new_id, utc_now
-from store.custody import log_failed_attempt
 
 
 @dataclass
@@ -116,10 +113,14 @@ def capture_url(
                 **result.post_facts(),
             )
             files = [*result.files, StagedFile(warc_path, "warc", warc_path.name)]
-            item = ingest(archive, [IngestItem(record, files)])[0]
-        except ArchiverError as exc:
-            _record_failure(archive, capture_id, url, case_name, started, exc, warc_path, config, versions)
-            return CaptureOutcome(capture_id, url, "failed", str(exc), exc.kind)
+            # its own staging folder, so a store that fails takes its new blobs away at once
+            with archive.staging(f"{capture_id}-store"):
+                item = ingest(archive, [IngestItem(record, files)])[0]
+        except (ArchiverError, OSError, sqlite3.Error) as exc:
+            failure = as_failure(exc, archive)
+            attempt = Attempt(capture_id, url, case_name, started, warc_path, operator_name(config), versions)
+            record_failed_attempt(archive, attempt, failure)
+            return CaptureOutcome(capture_id, url, "failed", str(failure), failure.kind)
     stamp_captures(archive, [capture_id], config)  # after the store, with no lock held
     timestamped = is_timestamped(archive, capture_id)
     return CaptureOutcome(
@@ -186,53 +187,3 @@ def _add_screenshot(result: FetchResult, workdir: Path, ctx: FetchContext) -> No
 def _warcinfo(versions: dict[str, str]) -> dict[str, str]:
     software = ", ".join(f"{name}/{version}" for name, version in versions.items())
     return {"software": software, "format": "WARC File Format 1.1", "description": "archiver capture"}
-
-
-def _record_failure(
-    archive: Archive,
-    capture_id: str,
-    url: str,
-    case_name: str | None,
-    started: str,
-    exc: ArchiverError,
-    warc_path: Path,
-    config: dict[str, Any],
-    versions: dict[str, str],
-) -> None:
-    warc = None
-    with archive.write_lock():
-        if _has_exchanges(warc_path):
-            info = MediaInfo(mime="application/warc", kind="data")
-            warc = put_artifact(archive, StagedFile(warc_path, "warc", warc_path.name), info)
-        with archive.catalog.transaction():
-            if warc is not None:
-                record_blob(archive.catalog, warc)
-            archive.catalog.insert(
-                "failed_attempts",
-                {
-                    "id": capture_id,
-                    "url": url,
-                    "case_name": case_name,
-                    "started_at": started,
-                    "ended_at": utc_now(),
-                    "error_kind": exc.kind,
-                    "error": str(exc),
-                    "operator": operator_name(config),
-                    "tool_versions": versions,
-                    "warc_sha256": warc.sha256 if warc else None,
-                },
-            )
-            log_failed_attempt(archive.catalog, capture_id)
-
-
-def _has_exchanges(warc_path: Path) -> bool:
-    """True when the WARC holds at least one response, i.e. the server said something."""
-    from warcio.archiveiterator import ArchiveIterator
-
-    if not warc_path.exists():
-        return False
-    try:
-        with open(warc_path, "rb") as fh:
-            return any(rec.rec_type == "response" for rec in ArchiveIterator(fh))
-    except (OSError, io.UnsupportedOperation, ValueError):
-        return False

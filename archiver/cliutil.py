@@ -16,7 +16,8 @@ from typing import Any
 
 import click
 
-from archiver.errors import ArchiverError, UsageError
+from archiver.errors import ArchiverError, DiskFullError, UsageError
+from archiver.full_disk import full_disk_sentence, is_disk_full
 from archiver.terminal import escape_json, shorten
 from store import Archive
 from store.archive import LostCatalogError, NotAnArchiveError, require_archive
@@ -109,6 +110,8 @@ def _opened(root: Path, *, readonly: bool, existing: bool = True) -> Archive:
     except (LostCatalogError, NotAnArchiveError, OutdatedCatalogError) as exc:
         raise UsageError(str(exc)) from exc
     except CorruptCatalogError as exc:
+        if is_disk_full(exc, root):
+            raise DiskFullError(full_disk_sentence(root, "its catalog cannot be opened")) from exc
         raise CatalogCorruptError(corrupt_catalog_sentence(root, [exc.problem])) from exc
     except OSError as exc:
         raise click.UsageError(f"cannot open archive {root}: {exc.strerror or exc}") from exc
@@ -154,6 +157,11 @@ def friendly_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except OSError as exc:
             where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
             click.echo(f"archiver: {exc.strerror or exc}{where}", err=True)
+            sys.exit(1)
+        except sqlite3.Error as exc:
+            if not is_disk_full(exc):
+                raise
+            click.echo(f"archiver: the archive's disk is full ({exc}); free some space, try again", err=True)
             sys.exit(1)
 
     return wrapper

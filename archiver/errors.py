@@ -27,3 +27,9 @@ class NothingArchivableError(ArchiverError):
 
 class CorruptMediaError(ArchiverError):
     kind = "corrupt-media"
+
+
+class DiskFullError(ArchiverError):
+    """The archive's own disk ran out of room: our side failed, not the server's."""
+
+    kind = "disk-full"

@@ -88,14 +88,17 @@ def import_files(
         for start in range(0, len(files), batch_size):
             batch: list[IngestItem] = []
             for path in files[start : start + batch_size]:
-                item = _prepare(path, versions, operator, source_url, note, case_name)
                 try:
+                    item = _prepare(path, versions, operator, source_url, note, case_name)
                     item.probed = probe_files(item.files)
+                except FileNotFoundError:
+                    outcomes.append(ImportOutcome(None, path, "failed", vanished(path)))
+                    continue
                 except ArchiverError as exc:
                     outcomes.append(ImportOutcome(None, path, "failed", str(exc)))
                     continue
                 batch.append(item)
-            stored = ingest(archive, batch, durable_each=False)
+            stored = _ingest_present(archive, batch, outcomes)
             stamp_captures(archive, [item.record.id for item in stored], config)  # no lock held
             for item in stored:
                 stamped = is_timestamped(archive, item.record.id)
@@ -111,6 +114,32 @@ def import_files(
             if progress is not None:
                 progress("import", min(start + batch_size, len(files)), len(files))
     return outcomes
+
+
+def vanished(path: Path) -> str:
+    return f"{path} disappeared after it was listed, before it could be read; it was not imported"
+
+
+def _ingest_present(
+    archive: Archive, batch: list[IngestItem], outcomes: list[ImportOutcome]
+) -> list[IngestItem]:
+    """Store the batch without the files deleted since they were listed, each reported failed.
+
+    A file that vanishes fails alone, like a corrupt one, rather than ending the whole
+    import: the batch is stored again without it (what the failed try had already put is
+    either stored now or removed with the staging folder's unrecorded blobs).
+    """
+    while True:
+        try:
+            return ingest(archive, batch, durable_each=False)
+        except FileNotFoundError as exc:
+            gone = [item for item in batch if str(item.files[0].path) == exc.filename]
+            if not gone:
+                raise
+            outcomes.append(
+                ImportOutcome(None, gone[0].files[0].path, "failed", vanished(gone[0].files[0].path))
+            )
+            batch = [item for item in batch if item is not gone[0]]
 
 
 def _prepare(

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import yt_dlp
 from yt_dlp.networking import exceptions as net_errors
-from yt_dlp.utils import DownloadError, ExtractorError, UnsupportedError
+from yt_dlp.utils import DownloadError, ExtractorError, UnavailableVideoError, UnsupportedError
 
 from archiver.errors import CorruptMediaError, FetchError
 from archiver.fetchers.base import FetchContext, FetchResult
@@ -74,6 +74,8 @@ class YtDlpFetcher:
                 info = ydl.extract_info(url, download=True)
             except DownloadError as exc:
                 return _no_media_or_raise(url, exc)
+            except UnavailableVideoError as exc:  # yt-dlp's wrapper of a local write error
+                raise FetchError(f"{url} could not be downloaded: {exc}") from exc
             info = ydl.sanitize_info(info)
         files = _collect_files(workdir)
         if not any(f.role == "media" and _is_media(f.path) for f in files):
