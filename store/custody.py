@@ -73,17 +73,7 @@ def append_event(
     return event
 
 
-def adopt_existing_captures(catalog: Catalog) -> int:
-    """Log the captures an archive held when its custody log was created (run once, by the
-    migration that creates the log). Their events say so: the log vouches for them only
-    from that moment on, not from their capture."""
-    rows = catalog.rows("SELECT id FROM captures ORDER BY started_at, id")
-    for row in rows:
-        log_capture(catalog, row["id"], adopted=True)
-    return len(rows)
-
-
-def log_capture(catalog: Catalog, capture_id: str, *, adopted: bool = False) -> dict[str, Any]:
+def log_capture(catalog: Catalog, capture_id: str) -> dict[str, Any]:
     """The event for a capture or import just written: its manifest digest and every file's."""
     manifest = manifest_value(catalog, capture_id)
     digest = manifest_digest(capture_manifest(catalog, capture_id))
@@ -100,7 +90,6 @@ def log_capture(catalog: Catalog, capture_id: str, *, adopted: bool = False) -> 
             "manifest_version": CURRENT_VERSION,
             "url": capture.get("final_url") or capture.get("input_url"),
             "artifacts": files,
-            **({"adopted": "made before this archive had a custody log"} if adopted else {}),
         },
     )
 
