@@ -1,4 +1,4 @@
-"""A finding of an audit: what kind of problem, on which object, in one sentence.
+"""How audit findings are reported (the Finding record itself lives in store/records.py).
 
 Shared by the archive audit and the bundle check so both print and serialise the same
 way: `{"ok": bool, "findings": [{"kind", "object", "detail"}]}`.
@@ -6,18 +6,11 @@ way: `{"ok": bool, "findings": [{"kind", "object", "detail"}]}`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from archiver.records import Finding
 
-@dataclass(frozen=True)
-class Finding:
-    kind: str
-    object: str
-    detail: str
-
-    def as_json(self) -> dict[str, str]:
-        return {"kind": self.kind, "object": self.object, "detail": self.detail}
+__all__ = ["Finding", "report_json"]
 
 
 def report_json(findings: list[Finding]) -> dict[str, Any]:

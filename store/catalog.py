@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from store.schema import MIGRATIONS
+from store.sqlite.migrations import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 60_000
 
@@ -100,13 +100,6 @@ class Catalog:
         conn.execute("PRAGMA foreign_keys = ON")
         self.db = Database(conn)
         self.migrate()
-
-    @classmethod
-    def wrapping(cls, db: Database) -> Catalog:
-        """Row helpers over a connection already open (a migration's), with no migrating."""
-        catalog = cls.__new__(cls)
-        catalog.db = db
-        return catalog
 
     def close(self) -> None:
         self.db.close()

@@ -9,6 +9,7 @@ archive key; a later rewrite of any event no longer reproduces the signed roots.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -20,6 +21,7 @@ from store.catalog import Catalog
 from store.clock import utc_now
 from store.manifest import CURRENT_VERSION, capture_manifest, manifest_digest, manifest_value
 from store.merkle import RootBuilder, leaf_hash
+from store.records import CustodyEvent
 
 ACTIONS = ("capture", "import", "timestamp", "export", "verify", "note")
 STATEMENT_HEADER = "archiver custody checkpoint v1"
@@ -50,7 +52,7 @@ def append_event(
     subject: str,
     hashes: list[str],
     detail: dict[str, Any],
-) -> dict[str, Any]:
+) -> CustodyEvent:
     """Add one event; the caller's open transaction is what makes it atomic with its rows."""
     if action not in ACTIONS:
         raise ValueError(f"unknown custody action {action!r}")
@@ -67,23 +69,12 @@ def append_event(
         "detail": detail,
     }
     leaf = leaf_bytes(event)
-    catalog.insert(
-        "custody_events", {**event, "leaf": leaf.decode("utf-8"), "leaf_hash": leaf_hash(leaf).hex()}
-    )
-    return event
+    logged = CustodyEvent(**event, leaf=leaf.decode("utf-8"), leaf_hash=leaf_hash(leaf).hex())
+    catalog.insert("custody_events", dataclasses.asdict(logged))
+    return logged
 
 
-def adopt_existing_captures(catalog: Catalog) -> int:
-    """Log the captures an archive held when its custody log was created (run once, by the
-    migration that creates the log). Their events say so: the log vouches for them only
-    from that moment on, not from their capture."""
-    rows = catalog.rows("SELECT id FROM captures ORDER BY started_at, id")
-    for row in rows:
-        log_capture(catalog, row["id"], adopted=True)
-    return len(rows)
-
-
-def log_capture(catalog: Catalog, capture_id: str, *, adopted: bool = False) -> dict[str, Any]:
+def log_capture(catalog: Catalog, capture_id: str) -> CustodyEvent:
     """The event for a capture or import just written: its manifest digest and every file's."""
     manifest = manifest_value(catalog, capture_id)
     digest = manifest_digest(capture_manifest(catalog, capture_id))
@@ -100,12 +91,11 @@ def log_capture(catalog: Catalog, capture_id: str, *, adopted: bool = False) -> 
             "manifest_version": CURRENT_VERSION,
             "url": capture.get("final_url") or capture.get("input_url"),
             "artifacts": files,
-            **({"adopted": "made before this archive had a custody log"} if adopted else {}),
         },
     )
 
 
-def log_failed_attempt(catalog: Catalog, attempt_id: str) -> dict[str, Any]:
+def log_failed_attempt(catalog: Catalog, attempt_id: str) -> CustodyEvent:
     row = catalog.one("SELECT * FROM failed_attempts WHERE id = ?", [attempt_id])
     return append_event(
         catalog,
@@ -122,13 +112,22 @@ def log_failed_attempt(catalog: Catalog, attempt_id: str) -> dict[str, Any]:
     )
 
 
-def events(catalog: Catalog, subject: str | None = None) -> list[dict[str, Any]]:
+def events(catalog: Catalog, subject: str | None = None) -> list[CustodyEvent]:
     where, params = ("WHERE subject = ?", [subject]) if subject else ("", [])
-    rows = catalog.rows(f"SELECT * FROM custody_events {where} ORDER BY seq", params)
-    for row in rows:
-        row["hashes"] = json.loads(row["hashes"])
-        row["detail"] = json.loads(row["detail"])
-    return rows
+    return [
+        CustodyEvent(
+            seq=row["seq"],
+            time=row["time"],
+            actor=row["actor"],
+            action=row["action"],
+            subject=row["subject"],
+            hashes=json.loads(row["hashes"]),
+            detail=json.loads(row["detail"]),
+            leaf=row["leaf"],
+            leaf_hash=row["leaf_hash"],
+        )
+        for row in catalog.rows(f"SELECT * FROM custody_events {where} ORDER BY seq", params)
+    ]
 
 
 def custody_rows(catalog: Catalog) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ import numpy as np
 from store.catalog import Catalog
 from store.clock import utc_now
 from store.hashindex import HashIndex, catch_up
+from store.records import Appearance
 
 
 @dataclass(frozen=True)
@@ -112,12 +113,12 @@ def hash_status(catalog: Catalog, sha256: str) -> dict[str, Any] | None:
     return catalog.one("SELECT kind, status, detail FROM perceptual_hash_status WHERE sha256 = ?", [sha256])
 
 
-def appearances(catalog: Catalog, shas: list[str]) -> list[dict[str, Any]]:
+def appearances(catalog: Catalog, shas: list[str]) -> list[Appearance]:
     """Every capture holding one of these blobs, with where and when it was posted and captured."""
-    found: list[dict[str, Any]] = []
+    found: list[Appearance] = []
     for start in range(0, len(shas), 500):
         part = shas[start : start + 500]
-        found += catalog.rows(
+        rows = catalog.rows(
             f"""SELECT a.sha256, a.role, a.name, c.id AS capture_id,
                        coalesce(c.final_url, c.input_url) AS url, c.platform, c.author, c.handle,
                        c.started_at AS captured_at, c.post_time, c.title, b.kind
@@ -126,6 +127,7 @@ def appearances(catalog: Catalog, shas: list[str]) -> list[dict[str, Any]]:
                 ORDER BY c.started_at, a.id""",
             part,
         )
+        found += [Appearance(**row) for row in rows]
     return found
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from store import Archive, BlobStore
 from store.catalog import Catalog
-from store.schema import MIGRATIONS
+from store.sqlite.migrations import MIGRATIONS
 
 
 def test_blob_is_content_addressed_read_only_and_stored_once(tmp_path):

@@ -8,20 +8,17 @@ since, and the per-file list names which file.
 
 from __future__ import annotations
 
-from typing import Any
-
 from archiver.findings import Finding
+from archiver.records import CustodyEvent
 from store.catalog import Catalog
 from store.manifest import capture_manifest, manifest_digest, manifest_value
 
 _FILE_FIELDS = ("role", "sha256", "size", "mime")
 
 
-def check_captures(catalog: Catalog, events: list[dict[str, Any]]) -> list[Finding]:
+def check_captures(catalog: Catalog, events: list[CustodyEvent]) -> list[Finding]:
     logged = {
-        e["subject"]: e
-        for e in events
-        if e["action"] in ("capture", "import") and "manifest_sha256" in e["detail"]
+        e.subject: e for e in events if e.action in ("capture", "import") and "manifest_sha256" in e.detail
     }
     captures = [r["id"] for r in catalog.rows("SELECT id FROM captures ORDER BY started_at, id")]
     findings = [
@@ -40,16 +37,16 @@ def check_captures(catalog: Catalog, events: list[dict[str, Any]]) -> list[Findi
             )
             continue
         digest = manifest_digest(capture_manifest(catalog, capture_id))
-        if digest != event["detail"]["manifest_sha256"]:
+        if digest != event.detail["manifest_sha256"]:
             findings.append(
                 Finding("catalog-row-edited", capture_id, _what_changed(catalog, capture_id, event))
             )
     return findings
 
 
-def _what_changed(catalog: Catalog, capture_id: str, event: dict[str, Any]) -> str:
+def _what_changed(catalog: Catalog, capture_id: str, event: CustodyEvent) -> str:
     now = {a["name"]: a for a in manifest_value(catalog, capture_id)["artifacts"]}
-    then = {a["name"]: a for a in event["detail"]["artifacts"]}
+    then = {a["name"]: a for a in event.detail["artifacts"]}
     changes = [f"file {name} was added" for name in sorted(set(now) - set(then))]
     changes += [f"file {name} was removed" for name in sorted(set(then) - set(now))]
     for name in sorted(set(now) & set(then)):
@@ -57,4 +54,4 @@ def _what_changed(catalog: Catalog, capture_id: str, event: dict[str, Any]) -> s
             if now[name].get(key) != then[name].get(key):
                 changes.append(f"{name} {key} is {now[name].get(key)!r}, logged {then[name].get(key)!r}")
     where = "; ".join(changes) or "the capture row's fields differ from those logged"
-    return f"{where} (custody event {event['seq']})"
+    return f"{where} (custody event {event.seq})"

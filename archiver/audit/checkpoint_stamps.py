@@ -15,25 +15,26 @@ from typing import Any
 
 from archiver.audit.timestamps import token_verdict
 from archiver.findings import Finding
+from archiver.records import CustodyEvent
 from archiver.timestamps.authorities import Authority
 from archiver.timestamps.checkpoints import is_checkpoint_stamp, statement_of
 
 
 def check_checkpoint_stamps(
-    events: list[dict[str, Any]], checkpoints: list[dict[str, Any]], tsas: list[Authority]
+    events: list[CustodyEvent], checkpoints: list[dict[str, Any]], tsas: list[Authority]
 ) -> list[Finding]:
     by_id = {c["id"]: c for c in checkpoints}
     by_name = {a.name: a for a in tsas}
     findings = []
     for event in filter(is_checkpoint_stamp, events):
-        d = event["detail"]
-        name = f"timestamp of checkpoint {d.get('checkpoint')} ({d.get('tsa')}, custody event {event['seq']})"
+        d = event.detail
+        name = f"timestamp of checkpoint {d.get('checkpoint')} ({d.get('tsa')}, custody event {event.seq})"
         checkpoint = by_id.get(d.get("checkpoint"))
         if checkpoint is None:
             findings.append(Finding("checkpoint-missing", name, "the stamped checkpoint was removed"))
             continue
         statement = statement_of(checkpoint)
-        if hashlib.sha256(statement).hexdigest() != event["hashes"][0]:
+        if hashlib.sha256(statement).hexdigest() != event.hashes[0]:
             findings.append(
                 Finding(
                     "checkpoint-rewritten",

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from archiver.findings import Finding
+from archiver.records import CustodyEvent
 from archiver.timestamps.authorities import Authority
 from archiver.timestamps.checkpoints import is_checkpoint_stamp
 from archiver.timestamps.tokens import TokenError, check_token
@@ -23,11 +24,11 @@ _KINDS = {
 }
 
 
-def check_timestamps(catalog: Catalog, events: list[dict[str, Any]], tsas: list[Authority]) -> list[Finding]:
+def check_timestamps(catalog: Catalog, events: list[CustodyEvent], tsas: list[Authority]) -> list[Finding]:
     logged = {
-        (e["subject"], e["hashes"][1])
+        (e.subject, e.hashes[1])
         for e in events
-        if e["action"] == "timestamp" and len(e["hashes"]) > 1 and not is_checkpoint_stamp(e)
+        if e.action == "timestamp" and len(e.hashes) > 1 and not is_checkpoint_stamp(e)
     }
     by_name = {a.name: a for a in tsas}
     rows = catalog.rows("SELECT * FROM timestamps ORDER BY id")

@@ -14,6 +14,7 @@ from typing import Any
 
 from archiver.bundle.payload import CapturePayload, add_bytes, add_json
 from archiver.config import operator_name
+from archiver.records import CustodyEvent
 from archiver.timestamps.authorities import authorities
 from store import Archive
 from store.custody import append_event, checkpoint_statement, events, latest_checkpoint, write_checkpoint
@@ -72,19 +73,19 @@ def add_custody(
     write_checkpoint(archive.catalog, archive.key)
     checkpoint = latest_checkpoint(archive.catalog)
     size = checkpoint["tree_size"]
-    logged = [e for e in events(archive.catalog) if e["seq"] < size]
-    tree = MerkleTree([bytes.fromhex(e["leaf_hash"]) for e in logged])
+    logged = [e for e in events(archive.catalog) if e.seq < size]
+    tree = MerkleTree([bytes.fromhex(e.leaf_hash) for e in logged])
     for payload in payloads:
-        mine = [e for e in logged if e["subject"] == payload.capture_id]
+        mine = [e for e in logged if e.subject == payload.capture_id]
         add_json(payload, bag, "custody.json", _custody_file(mine, tree))
         payload.custody = mine
-    export_row = next(e for e in logged if e["seq"] == export["seq"])
+    export_row = next(e for e in logged if e.seq == export.seq)
     add_json(shared, bag, "export-event.json", _custody_file([export_row], tree))
     statement = checkpoint_statement(size, checkpoint["root_hash"], checkpoint["time"], checkpoint["key_id"])
     add_bytes(shared, bag, "checkpoint.txt", statement)
     add_bytes(shared, bag, "checkpoint.sig", bytes.fromhex(checkpoint["signature"]))
     add_bytes(shared, bag, "archive-public-key.pem", archive.key.public_pem)
-    timeline = sorted([e for p in payloads for e in p.custody] + [export_row], key=lambda e: e["seq"])
+    timeline = sorted([e for p in payloads for e in p.custody] + [export_row], key=lambda e: e.seq)
     sealed = {
         "time": checkpoint["time"],
         "action": "checkpoint",
@@ -105,36 +106,36 @@ def add_tsa_roots(
             add_bytes(roots, bag, f"{authority.name}.pem", pem)
 
 
-def _custody_file(logged: list[dict[str, Any]], tree: MerkleTree) -> dict[str, Any]:
+def _custody_file(logged: list[CustodyEvent], tree: MerkleTree) -> dict[str, Any]:
     return {
         "schema": CUSTODY_SCHEMA,
         "checkpoint": CHECKPOINT,
         "tree_size": tree.size,
         "events": [
             {
-                "seq": e["seq"],
-                "leaf": e["leaf"],
-                "leaf_hash": e["leaf_hash"],
-                "inclusion_proof": [h.hex() for h in tree.inclusion_proof(e["seq"])],
+                "seq": e.seq,
+                "leaf": e.leaf,
+                "leaf_hash": e.leaf_hash,
+                "inclusion_proof": [h.hex() for h in tree.inclusion_proof(e.seq)],
             }
             for e in logged
         ],
     }
 
 
-def _timeline_entry(event: dict[str, Any]) -> dict[str, Any]:
-    d = event["detail"]
-    if event["action"] == "timestamp":
+def _timeline_entry(event: CustodyEvent) -> dict[str, Any]:
+    d = event.detail
+    if event.action == "timestamp":
         detail = f"RFC 3161 token from {d.get('tsa')}, genTime {d.get('gen_time')}"
-    elif event["action"] == "note":
+    elif event.action == "note":
         detail = d.get("text", "")
-    elif event["action"] == "export":
-        detail = f"exported as {event['subject']}"
+    elif event.action == "export":
+        detail = f"exported as {event.subject}"
     else:
-        detail = f"{event['subject']}: manifest {d.get('manifest_sha256', '')}"
+        detail = f"{event.subject}: manifest {d.get('manifest_sha256', '')}"
     return {
-        "time": event["time"],
-        "action": event["action"],
-        "actor": event["actor"],
-        "detail": f"event {event['seq']}, {detail}",
+        "time": event.time,
+        "action": event.action,
+        "actor": event.actor,
+        "detail": f"event {event.seq}, {detail}",
     }

@@ -16,6 +16,7 @@ from typing import Any
 
 from archiver.bundle.redaction import REDACTIONS_FILE, redact_copied_file, redactions_document
 from archiver.errors import ArchiverError
+from archiver.records import CustodyEvent
 from store import Archive
 from store.streams import hash_mapped
 
@@ -40,7 +41,7 @@ class CapturePayload:
     digests: dict[str, dict[str, str]] = field(default_factory=dict)  # bag-relative path -> digests
     sizes: dict[str, int] = field(default_factory=dict)
     timestamps: list[dict[str, Any]] = field(default_factory=list)  # for the report
-    custody: list[dict[str, Any]] = field(default_factory=list)  # events, for the report
+    custody: list[CustodyEvent] = field(default_factory=list)  # events, for the report
     redactions: list[dict[str, Any]] = field(default_factory=list)  # derived files, see bundle.redaction
 
 

@@ -15,6 +15,7 @@ from archiver.cliutil import (
 )
 from archiver.config import load_config, operator_name
 from archiver.errors import ArchiverError, UsageError
+from archiver.records import CustodyEvent
 from store.custody import append_event, events, latest_checkpoint
 from store.manifest import capture_manifest, manifest_digest
 from store.queries import capture_detail
@@ -46,12 +47,10 @@ def log_command(capture_id: str | None, archive_dir: str | None, as_json: bool) 
         found = events(archive.catalog, subject)
         checkpoint = latest_checkpoint(archive.catalog)
     if as_json:
-        print_json({"events": [_event_json(e) for e in found], "checkpoint": checkpoint})
+        print_json({"events": [e.as_json() for e in found], "checkpoint": checkpoint})
         return
     for e in found:
-        click.echo(
-            f"{e['seq']:>6}  {e['time']}  {e['action']:<9} {e['subject']}  by {e['actor']}  {_summary(e)}"
-        )
+        click.echo(f"{e.seq:>6}  {e.time}  {e.action:<9} {e.subject}  by {e.actor}  {_summary(e)}")
     if checkpoint:
         click.echo(
             f"checkpoint {checkpoint['id']}: {checkpoint['tree_size']} events, "
@@ -92,9 +91,9 @@ def note_command(capture_id: str, text: str, archive_dir: str | None, as_json: b
                 detail={"text": text},
             )
     if as_json:
-        print_json(_event_json(event))
+        print_json(event.as_json())
     else:
-        click.echo(f"noted as custody event {event['seq']} on {subject}")
+        click.echo(f"noted as custody event {event.seq} on {subject}")
 
 
 def _resolve(archive, capture_id: str) -> str:
@@ -104,19 +103,15 @@ def _resolve(archive, capture_id: str) -> str:
     return detail["id"]
 
 
-def _event_json(event: dict) -> dict:
-    return {k: event[k] for k in ("seq", "time", "actor", "action", "subject", "hashes", "detail")}
-
-
-def _summary(event: dict) -> str:
-    d = event["detail"]
-    if event["action"] == "note":
+def _summary(event: CustodyEvent) -> str:
+    d = event.detail
+    if event.action == "note":
         return repr(d.get("text", ""))
-    if event["action"] == "timestamp":
+    if event.action == "timestamp":
         return f"{d.get('tsa')} genTime {d.get('gen_time')}"
-    if event["action"] == "export":
+    if event.action == "export":
         return f"{len(d.get('captures', []))} capture(s)"
-    if event["action"] == "verify":
+    if event.action == "verify":
         return "clean" if d.get("ok") else f"{d.get('findings')} finding(s): {', '.join(d.get('kinds', []))}"
     if "manifest_sha256" in d:
         return f"manifest {d['manifest_sha256'][:16]}…, {len(d.get('artifacts', []))} file(s)"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 import click
 
@@ -17,7 +16,7 @@ from archiver.cliutil import (
     print_json,
 )
 from archiver.config import load_config
-from archiver.hashing.lookup import lookup
+from archiver.hashing.lookup import LookupResult, lookup
 from archiver.hashing.query import read_query
 
 
@@ -51,26 +50,25 @@ def lookup_command(target: str, max_distance: int | None, archive_dir: str | Non
             archive.root, archive.catalog, query, radius=radius, min_quality=settings["min_quality"]
         )
     if as_json:
-        print_json(result)
+        print_json(result.as_json())
     else:
         _print(result)
-    sys.exit(0 if result["matches"] else 1)
+    sys.exit(0 if result.matches else 1)
 
 
-def _print(result: dict[str, Any]) -> None:
-    query = result["query"]
+def _print(result: LookupResult) -> None:
+    query = result.query
     click.echo(f"query: {query['kind']} {query.get('sha256') or query.get('pdq')}")
-    if not result["matches"]:
+    if not result.matches:
         click.echo("no match in the archive")
         return
-    for m in result["matches"]:
-        where = m["url"] or m["title"] or ""
-        when = m["post_time"] or m["captured_at"]
-        first = "  FIRST SEEN" if m["first_seen"] else ""
-        span = ""
-        if m.get("time_range"):
-            span = f"  at {m['time_range']['start']:.1f}-{m['time_range']['end']:.1f}s"
+    for m in result.matches:
+        seen, near = m.appearance, m.similarity
+        where = seen.url or seen.title or ""
+        when = seen.post_time or seen.captured_at
+        first = "  FIRST SEEN" if m.first_seen else ""
+        span = f"  at {near.time_range[0]:.1f}-{near.time_range[1]:.1f}s" if near.time_range else ""
         click.echo(
-            f"{m['match']:<5} d={m['distance']:<3} score {m['score']:.2f}  {m['capture_id']}  "
-            f"{m['platform'] or ''} {m['author'] or ''}  {when[:19]}  {where}{span}{first}"
+            f"{m.match:<5} d={near.distance:<3} score {near.score:.2f}  {seen.capture_id}  "
+            f"{seen.platform or ''} {seen.author or ''}  {when[:19]}  {where}{span}{first}"
         )

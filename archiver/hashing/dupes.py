@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from archiver.hashing.lookup import appeared_at, mark_first_seen
+from archiver.hashing.lookup import appeared_at, earliest
 from archiver.hashing.match import Matcher
 from archiver.hashing.video import FrameHash
+from archiver.records import Appearance
 from store.catalog import Catalog
 from store.perceptual import appearances, frame_hashes_of
 
@@ -69,41 +70,31 @@ def _video_pairs(matcher: Matcher) -> list[tuple[str, str]]:
 
 def _describe(catalog: Catalog, shas: list[str]) -> dict[str, Any] | None:
     seen = appearances(catalog, shas)
-    if len({r["capture_id"] for r in seen}) < 2:
+    first = earliest(seen)
+    if first is None or len({a.capture_id for a in seen}) < 2:
         return None
-    first = dict(mark_first_seen(seen) or {})
-    first.pop("first_seen", None)
     items: dict[str, dict[str, Any]] = {}
-    for row in sorted(seen, key=appeared_at):
-        item = items.setdefault(row["sha256"], {"sha256": row["sha256"], "kind": row["kind"], "captures": []})
-        item["captures"].append(
-            {
-                k: row[k]
-                for k in (
-                    "capture_id",
-                    "role",
-                    "url",
-                    "platform",
-                    "author",
-                    "handle",
-                    "captured_at",
-                    "post_time",
-                )
-            }
+    for appearance in sorted(seen, key=appeared_at):
+        item = items.setdefault(
+            appearance.sha256, {"sha256": appearance.sha256, "kind": appearance.kind, "captures": []}
         )
+        item["captures"].append({k: getattr(appearance, k) for k in _CAPTURE_KEYS})
     return {
         "cluster": 0,
-        "capture_count": len({r["capture_id"] for r in seen}),
-        "first_seen": first,
-        "platforms": sorted({r["platform"] for r in seen if r["platform"]}),
-        "accounts": sorted({_account(r) for r in seen if r["author"] or r["handle"]}),
+        "capture_count": len({a.capture_id for a in seen}),
+        "first_seen": first.as_json(),
+        "platforms": sorted({a.platform for a in seen if a.platform}),
+        "accounts": sorted({_account(a) for a in seen if a.author or a.handle}),
         "items": list(items.values()),
     }
 
 
-def _account(row: dict[str, Any]) -> str:
-    who = row["handle"] or row["author"]
-    return f"{row['platform']}:{who}" if row["platform"] else who
+_CAPTURE_KEYS = ("capture_id", "role", "url", "platform", "author", "handle", "captured_at", "post_time")
+
+
+def _account(appearance: Appearance) -> str:
+    who = appearance.handle or appearance.author or ""
+    return f"{appearance.platform}:{who}" if appearance.platform else who
 
 
 def _find(parent: dict[str, str], x: str) -> str:

@@ -7,26 +7,37 @@ time when the platform gave one, else capture time) is flagged ``first_seen``.
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from archiver.hashing.match import Matcher, NearMatch
+from archiver.hashing.match import Matcher
 from archiver.hashing.query import Query
+from archiver.records import Appearance, LookupMatch, NearMatch
 from store.catalog import Catalog
 from store.perceptual import appearances
 
 
-def lookup(root: Path, catalog: Catalog, query: Query, *, radius: int, min_quality: int) -> dict[str, Any]:
-    matches: list[dict[str, Any]] = []
+@dataclass(frozen=True)
+class LookupResult:
+    query: dict[str, Any]
+    matches: list[LookupMatch]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"query": self.query, "matches": [m.as_json() for m in self.matches]}
+
+
+def lookup(root: Path, catalog: Catalog, query: Query, *, radius: int, min_quality: int) -> LookupResult:
+    matches: list[LookupMatch] = []
     if query.sha256:
         exact = NearMatch(query.sha256, 0, 1.0, query.kind)
         matches += _expand(catalog, {query.sha256: exact}, "exact")
     near = _near(Matcher(root, catalog, radius=radius, min_quality=min_quality), query)
     near.pop(query.sha256, None)
     matches += _expand(catalog, near, "near")
-    mark_first_seen(matches)
-    return {"query": query.as_json(), "matches": matches}
+    return LookupResult(query.as_json(), _with_first_seen(matches))
 
 
 def _near(matcher: Matcher, query: Query) -> dict[str, NearMatch]:
@@ -39,45 +50,29 @@ def _near(matcher: Matcher, query: Query) -> dict[str, NearMatch]:
     return {m.sha256: m for m in found}
 
 
-def _expand(catalog: Catalog, found: dict[str, NearMatch], how: str) -> list[dict[str, Any]]:
-    rows = appearances(catalog, list(found))
+def _expand(catalog: Catalog, found: dict[str, NearMatch], how: str) -> list[LookupMatch]:
+    seen = appearances(catalog, list(found))
     order = {sha: i for i, sha in enumerate(found)}
-    rows.sort(key=lambda r: (order[r["sha256"]], r["captured_at"]))
-    out = []
-    for row in rows:
-        match = found[row["sha256"]]
-        out.append(
-            {
-                "capture_id": row["capture_id"],
-                "sha256": row["sha256"],
-                "match": how,
-                "kind": row["kind"],
-                "role": row["role"],
-                **match.as_json(),
-                "url": row["url"],
-                "platform": row["platform"],
-                "author": row["author"],
-                "handle": row["handle"],
-                "title": row["title"],
-                "captured_at": row["captured_at"],
-                "post_time": row["post_time"],
-                "first_seen": False,
-            }
-        )
-    return out
+    seen.sort(key=lambda a: (order[a.sha256], a.captured_at))
+    return [LookupMatch(how, appearance, found[appearance.sha256]) for appearance in seen]
 
 
-def mark_first_seen(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """Flag the earliest appearance (post time, else capture time); exact copies win ties."""
-    if not rows:
-        return None
-    earliest = min(rows, key=appeared_at)
-    earliest["first_seen"] = True
-    return earliest
+def _with_first_seen(matches: list[LookupMatch]) -> list[LookupMatch]:
+    first = earliest([m.appearance for m in matches])
+    if first is None:
+        return matches
+    at = next(i for i, m in enumerate(matches) if m.appearance is first)
+    return [*matches[:at], dataclasses.replace(matches[at], first_seen=True), *matches[at + 1 :]]
 
 
-def appeared_at(row: dict[str, Any]) -> datetime:
-    times = [_parse(row.get("post_time")), _parse(row.get("captured_at"))]
+def earliest(seen: list[Appearance]) -> Appearance | None:
+    """The earliest appearance (post time, else capture time); the first listed wins ties,
+    which puts exact copies ahead of near ones."""
+    return min(seen, key=appeared_at) if seen else None
+
+
+def appeared_at(appearance: Appearance) -> datetime:
+    times = [_parse(appearance.post_time), _parse(appearance.captured_at)]
     return min(t for t in times if t is not None) if any(times) else datetime.max.replace(tzinfo=UTC)
 
 

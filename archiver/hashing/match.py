@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from archiver.hashing.video import ARCHIVE_FPS, FrameHash
+from archiver.records import NearMatch
 from store.catalog import Catalog
 from store.hashindex import HashIndex
 from store.perceptual import FRAMES, IMAGES, frame_rows, image_rows, open_index
@@ -28,36 +28,6 @@ UNRELATED_BITS = 128  # the expected PDQ distance between two unrelated pictures
 OFFSET_WINDOW = 1.0 / ARCHIVE_FPS + 0.5
 MIN_FRAMES = 3  # matched query frames needed (fewer only when the query has fewer)
 MIN_SHARE = 0.25  # of the query frames that overlap the stored video in time
-
-
-@dataclass
-class NearMatch:
-    sha256: str
-    distance: int
-    score: float
-    kind: str  # image or video: what was matched in the archive
-    variant: int | None = None  # which dihedral variant of the query matched a picture
-    time_range: tuple[float, float] | None = None  # in the stored video
-    query_range: tuple[float, float] | None = None
-    offset: float | None = None  # stored time minus query time
-    frames_matched: int | None = None
-
-    def as_json(self) -> dict[str, object]:
-        data: dict[str, object] = {"distance": self.distance, "score": round(self.score, 3)}
-        if self.variant:
-            data["variant"] = self.variant
-        if self.time_range is not None:
-            data["time_range"] = {"start": round(self.time_range[0], 3), "end": round(self.time_range[1], 3)}
-        if self.query_range is not None:
-            data["query_range"] = {
-                "start": round(self.query_range[0], 3),
-                "end": round(self.query_range[1], 3),
-            }
-        if self.offset is not None:
-            data["offset"] = round(self.offset, 3)
-        if self.frames_matched is not None:
-            data["frames_matched"] = self.frames_matched
-        return data
 
 
 # PDQ's authors advise against trusting hashes of quality under 50 (flat, low-texture

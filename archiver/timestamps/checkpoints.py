@@ -15,6 +15,7 @@ from typing import Any
 
 from archiver.config import operator_name
 from archiver.errors import ArchiverError
+from archiver.records import CustodyEvent
 from archiver.timestamps.authorities import authorities, timeout
 from archiver.timestamps.tokens import request_token
 from store import Archive
@@ -61,5 +62,5 @@ def stamp_checkpoint(
     return stamps, errors
 
 
-def is_checkpoint_stamp(event: dict[str, Any]) -> bool:
-    return event["action"] == "timestamp" and event["subject"].startswith(SUBJECT_PREFIX)
+def is_checkpoint_stamp(event: CustodyEvent) -> bool:
+    return event.action == "timestamp" and event.subject.startswith(SUBJECT_PREFIX)

@@ -1,0 +1,1 @@
+"""The SQLite catalog's own parts: its migrations (frozen, numbered steps)."""
