@@ -17,7 +17,6 @@ from typing import Any
 from warcio.warcwriter import WARCWriter
 
 from archiver import pixel_limit
-from archiver.config import operator_name
 from archiver.errors import ArchiverError, NothingArchivableError, UsageError
 from archiver.fetchers import FetchContext, FetchResult, fetcher_chain
 from archiver.fetchers.base import ProgressCallback
@@ -36,6 +35,7 @@ from archiver.ingest import (
 from archiver.probe import MediaInfo
 from archiver.replay import replaying
 from archiver.screenshot import ScreenshotUnavailable, take_screenshot
+from archiver.settings import operator_name
 from archiver.terminal import shorten
 from archiver.timestamps.stamping import is_timestamped, stamp_captures
 from archiver.url_check import url_problem

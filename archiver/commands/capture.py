@@ -8,8 +8,8 @@ import click
 
 from archiver.capture import CaptureOutcome, capture_url, check_url
 from archiver.cliutil import archive_option, friendly_errors, json_option, open_archive, print_json
-from archiver.config import load_config
 from archiver.progress import download_progress
+from archiver.settings import load_config
 
 
 @click.command("capture")

@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 
 from archiver.cliutil import archive_option, friendly_errors, json_option, open_archive, print_json
-from archiver.config import load_config
 from archiver.demo.media import reupload
 from archiver.demo.server import ReplayServer, load_recording
 from archiver.reports.intake import capture_targets, read_report
+from archiver.settings import load_config
 from archiver.shipped import DEMO_RECORDINGS_DIR, SEEDS_DIR
 
 RECORDING = DEMO_RECORDINGS_DIR / "aleppo"

@@ -16,8 +16,8 @@ from archiver.cliutil import (
     open_archive,
     print_json,
 )
-from archiver.config import load_config
 from archiver.progress import count_progress
+from archiver.settings import load_config
 
 
 @click.command("export")

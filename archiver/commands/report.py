@@ -9,10 +9,10 @@ from rich.console import Console
 from rich.table import Table
 
 from archiver.cliutil import archive_option, friendly_errors, json_option, open_archive, print_json
-from archiver.config import load_config
 from archiver.progress import download_progress
 from archiver.reports.intake import ReadReport, capture_targets, read_report
 from archiver.reports.read import FORMATS
+from archiver.settings import load_config
 
 
 @click.command("report")

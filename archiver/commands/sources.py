@@ -16,8 +16,8 @@ from archiver.cliutil import (
     open_archive,
     print_json,
 )
-from archiver.config import load_config
 from archiver.progress import download_progress
+from archiver.settings import load_config
 from archiver.sources.posts import parse_since
 from archiver.sources.registry import (
     ARCHIVE_FILE_NAME,

@@ -13,8 +13,8 @@ import base64
 import hashlib
 from typing import Any
 
-from archiver.config import operator_name
 from archiver.errors import ArchiverError
+from archiver.settings import operator_name
 from archiver.timestamps.authorities import authorities, timeout
 from archiver.timestamps.tokens import request_token
 from store import Archive

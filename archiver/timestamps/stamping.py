@@ -18,8 +18,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from archiver.config import operator_name
 from archiver.errors import ArchiverError
+from archiver.settings import operator_name
 from archiver.timestamps.authorities import Authority, authorities, timeout
 from archiver.timestamps.tokens import Token, request_token
 from store import Archive
