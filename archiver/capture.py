@@ -17,6 +17,7 @@ from typing import Any
 from warcio.warcwriter import WARCWriter
 
 from archiver import pixel_limit
+from archiver.demo import replaying
 from archiver.errors import ArchiverError, NothingArchivableError, UsageError
 from archiver.fetchers import FetchContext, FetchResult, fetcher_chain
 from archiver.fetchers.base import ProgressCallback
@@ -33,7 +34,6 @@ from archiver.ingest import (
     record_blob,
 )
 from archiver.probe import MediaInfo
-from archiver.replay import replaying
 from archiver.screenshot import ScreenshotUnavailable, take_screenshot
 from archiver.settings import operator_name
 from archiver.terminal import shorten

@@ -8,9 +8,9 @@ browser. Nothing here is created on import.
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -51,9 +51,20 @@ class RunState:
     def __init__(self) -> None:
         self.pacing = HostPacing()
         self.tsa_backoff = TsaBackoff()
-        self.browsers: dict[str, Any] = {}
+        self.browsers: dict[str, Any] = {}  # executable -> a running Chromium
+        self._closers: list[tuple[Callable[..., None], tuple[Any, ...]]] = []
 
     def on_close(self, shut_down: Callable[..., None], *args: Any) -> None:
-        """Call ``shut_down(*args)`` when the run's state is dropped, or at exit if sooner
-        (``shut_down`` must not hold the state itself, or it would never be dropped)."""
-        weakref.finalize(self, shut_down, *args)
+        """Call ``shut_down(*args)`` when the run ends: at close(), which the CLI calls when
+        the command returns, or at exit for a library caller that never closes."""
+        if not self._closers:
+            atexit.register(self.close)
+        self._closers.append((shut_down, args))
+
+    def close(self) -> None:
+        closers, self._closers = self._closers, []
+        if closers:
+            atexit.unregister(self.close)  # only this run's: bound methods compare by instance
+        self.browsers.clear()
+        for shut_down, args in reversed(closers):
+            shut_down(*args)
