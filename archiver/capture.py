@@ -17,7 +17,7 @@ from typing import Any
 from warcio.warcwriter import WARCWriter
 
 from archiver import pixel_limit
-from archiver.config import operator_name
+from archiver.demo import replaying
 from archiver.errors import ArchiverError, NothingArchivableError, UsageError
 from archiver.failed_attempt import Attempt, as_failure, record_failed_attempt
 from archiver.fetchers import FetchContext, FetchResult, fetcher_chain
@@ -32,8 +32,8 @@ from archiver.ingest import (
     ingest,
     probe_files,
 )
-from archiver.replay import replaying
 from archiver.screenshot import ScreenshotUnavailable, take_screenshot
+from archiver.settings import operator_name
 from archiver.terminal import shorten
 from archiver.timestamps.stamping import is_timestamped, stamp_captures
 from archiver.url_check import url_problem

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver.audit.fixity import rehash_all
-from archiver.config import operator_name
+from archiver.settings import operator_name
 from archiver.errors import UsageError
 from archiver.ingest import CaptureRecord, IngestItem, StagedFile, ingest, probe_files
 from archiver.versions import tool_versions

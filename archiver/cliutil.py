@@ -18,6 +18,7 @@ import click
 
 from archiver.errors import ArchiverError, DiskFullError, UsageError
 from archiver.full_disk import full_disk_sentence, is_disk_full
+from archiver.settings import Settings, load_config
 from archiver.terminal import escape_json, shorten
 from store import Archive
 from store.archive import LostCatalogError, NotAnArchiveError, require_archive
@@ -31,6 +32,15 @@ DEFAULT_ARCHIVE = "archive"
 def archive_root(option_value: str | None) -> Path:
     """--archive DIR, else $ARCHIVER_ARCHIVE, else ./archive."""
     return Path(option_value or os.environ.get("ARCHIVER_ARCHIVE") or DEFAULT_ARCHIVE).expanduser()
+
+
+def fetching_settings(archive: Archive) -> Settings:
+    """The settings of a command that fetches; its run's state (host pacing, TSA back-off,
+    the screenshot browser) ends with the command, so the next run in this process starts
+    afresh and no Chromium outlives the command that started it."""
+    settings = load_config(archive.root)
+    click.get_current_context().call_on_close(settings.run.close)
+    return settings
 
 
 archive_option = click.option(

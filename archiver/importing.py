@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from archiver import pixel_limit
-from archiver.config import operator_name
 from archiver.errors import ArchiverError, UsageError
 from archiver.fetchers.base import ProgressCallback
 from archiver.ingest import CaptureRecord, IngestItem, StagedFile, StoredArtifact, ingest, probe_files
 from archiver.safe_names import safe_name
+from archiver.settings import operator_name
 from archiver.timestamps.stamping import is_timestamped, stamp_captures
 from archiver.versions import tool_versions
 from store import Archive

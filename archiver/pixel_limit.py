@@ -33,7 +33,7 @@ def set_cap(max_pixels: int) -> None:
 
 
 def configure(config: dict[str, Any]) -> None:
-    """Apply ``[hashing] max_image_pixels`` (validated by archiver.config)."""
+    """Apply ``[hashing] max_image_pixels`` (validated by archiver.settings)."""
     set_cap(int(config["hashing"].get("max_image_pixels", DEFAULT_MAX_PIXELS)))
 
 

@@ -8,13 +8,15 @@ Chromium is optional; without it the capture goes on and says why it has no pict
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import shutil
 from pathlib import Path
 from typing import Any
 
 import requests
+
+from archiver.run_state import RunState
+from archiver.settings import run_of
 
 # Headers Chromium must not see twice or in a form the body no longer has: requests
 # hands over the decoded body, whole.
@@ -47,7 +49,7 @@ def take_screenshot(url: str, target: Path, session: requests.Session, config: d
     timeout_ms = float(settings.get("timeout", 30)) * 1000
     budget = _ByteBudget(int(config["fetch"]["max_file_size"]))
     try:
-        context = shared_browser(find_browser(config)).new_context(
+        context = shared_browser(find_browser(config), run_of(config)).new_context(
             viewport={"width": int(settings.get("width", 1280)), "height": int(settings.get("height", 900))},
             service_workers="block",
             user_agent=config["fetch"]["user_agent"],
@@ -68,24 +70,19 @@ def take_screenshot(url: str, target: Path, session: requests.Session, config: d
     return target
 
 
-_browsers: dict[str, Any] = {}
-
-
-def shared_browser(executable: str) -> Any:
-    """One Chromium per process, started on first use: a capture run of many pages pays
-    the browser's start-up once, and Playwright's synchronous driver allows only one per
-    thread anyway. Each screenshot still gets a fresh, empty context."""
-    browser = _browsers.get(executable)
+def shared_browser(executable: str, run: RunState) -> Any:
+    """One Chromium per run, started on first use: a capture run of many pages pays the
+    browser's start-up once, and Playwright's synchronous driver allows only one per
+    thread anyway. Each screenshot still gets a fresh, empty context; the browser is shut
+    down with the run."""
+    browser = run.browsers.get(executable)
     if browser is None or not browser.is_connected():
         from playwright.sync_api import sync_playwright
 
         driver = sync_playwright().start()
-        browser = driver.chromium.launch(
-            executable_path=executable,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        _browsers[executable] = browser
-        atexit.register(_shut_down, browser, driver)
+        browser = driver.chromium.launch(executable_path=executable, args=_CHROMIUM_FLAGS)
+        run.browsers[executable] = browser
+        run.on_close(_shut_down, browser, driver)
     return browser
 
 

@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from archiver.bundle.export import export_bundle  # noqa: E402
 from archiver.bundle.verify import verify_bundle  # noqa: E402
-from archiver.config import load_config  # noqa: E402
 from archiver.importing import import_files  # noqa: E402
+from archiver.settings import load_config  # noqa: E402
 from store import Archive  # noqa: E402
 
 

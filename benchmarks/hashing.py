@@ -32,12 +32,12 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from archiver.config import load_config  # noqa: E402
 from archiver.hashing.image import hash_image_file  # noqa: E402
 from archiver.hashing.lookup import lookup  # noqa: E402
 from archiver.hashing.query import read_query  # noqa: E402
 from archiver.hashing.video import ARCHIVE_FPS, QUERY_FPS, hash_video_file  # noqa: E402
 from archiver.importing import import_files  # noqa: E402
+from archiver.settings import load_config  # noqa: E402
 from store import Archive  # noqa: E402
 from tests.edits import IMAGE_EDITS, VIDEO_EDITS, edited_jpeg, tour_frames, video_edit, write_frames  # noqa: E402
 from tests.media import photo  # noqa: E402

@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from archiver.config import load_config  # noqa: E402
 from archiver.importing import import_files  # noqa: E402
+from archiver.settings import load_config  # noqa: E402
 from store import Archive  # noqa: E402
 
 

@@ -22,8 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from archiver.audit.archive import audit_archive  # noqa: E402
-from archiver.config import load_config  # noqa: E402
 from archiver.importing import import_files  # noqa: E402
+from archiver.settings import load_config  # noqa: E402
 from store import Archive  # noqa: E402
 
 

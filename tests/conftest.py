@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import archiver.config
+import archiver.settings
 from tests.media import write_jpeg, write_mp4
 from tests.tsa import LocalTSA, tsa_config
 from tests.webserver import TestSite
@@ -44,15 +44,17 @@ def timestamp_config(local_tsa: LocalTSA, tmp_path_factory, monkeypatch: pytest.
     path = tmp_path_factory.mktemp("config") / "tsa.toml"
     path.write_text(tsa_config({"local": local_tsa}))
     monkeypatch.setenv("ARCHIVER_CONFIG", str(path))
-    real_read = archiver.config._read
+    # and the user-level file is an empty folder's, never the real user's
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg")))
+    real_read = archiver.settings._read
 
     def read(source: Path) -> dict:
         data = real_read(source)
-        if source == archiver.config.DEFAULTS_FILE:
+        if source == archiver.settings.DEFAULTS_FILE:
             data["timestamp"] = tomllib.loads(path.read_text())["timestamp"]
         return data
 
-    monkeypatch.setattr(archiver.config, "_read", read)
+    monkeypatch.setattr(archiver.settings, "_read", read)
     return path
 
 

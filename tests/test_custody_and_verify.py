@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from archiver.audit.archive import audit_archive
-from archiver.config import load_config
+from archiver.settings import load_config
 from archiver.timestamps.authorities import Authority
 from archiver.timestamps.tokens import request_token
 from store import Archive

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from archiver.config import load_config
 from archiver.demo.server import Route
+from archiver.settings import load_config
 from archiver.sources.registry import make_source
 from archiver.sources.sync import list_posts
 from tests.replay import configure, start_replay

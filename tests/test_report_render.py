@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageStat
 
+from archiver.run_state import RunState
 from archiver.screenshot import shared_browser
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -23,7 +24,9 @@ LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 def browser():
     """The Chromium archiver itself drives for screenshots (one Playwright driver per thread)."""
     assert CHROMIUM, "Debian's chromium is required (installed by .ci/run)"
-    return shared_browser(CHROMIUM)
+    run = RunState()
+    yield shared_browser(CHROMIUM, run)
+    run.close()
 
 
 def render(browser, page_file: Path, screenshot: Path) -> list[str]:

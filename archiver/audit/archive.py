@@ -10,8 +10,8 @@ from archiver.audit.captures import check_captures
 from archiver.audit.checkpoint_stamps import check_checkpoint_stamps
 from archiver.audit.custody import check_custody
 from archiver.audit.timestamps import check_timestamps
-from archiver.config import operator_name
 from archiver.findings import Finding
+from archiver.settings import operator_name
 from archiver.timestamps.authorities import authorities
 from store import Archive
 from store.custody import append_event, checkpoints, custody_rows, events

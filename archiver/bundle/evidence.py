@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from archiver.bundle.payload import CapturePayload, add_bytes, add_json
-from archiver.config import operator_name
 from archiver.records import CustodyEvent
+from archiver.settings import operator_name
 from archiver.timestamps.authorities import authorities
 from store import Archive
 from store.custody import append_event, checkpoint_statement, events, latest_checkpoint, write_checkpoint

@@ -33,9 +33,9 @@ from archiver.bundle.report import render_report
 from archiver.bundle.seal import seal_bag
 from archiver.bundle.verify_md import render_verify_md
 from archiver.bundle.wacz import write_wacz
-from archiver.config import operator_name
 from archiver.errors import UsageError
 from archiver.fetchers.base import ProgressCallback
+from archiver.settings import operator_name
 from store import Archive
 from store.clock import utc_now
 from store.digests import known_sha512, remember_sha512

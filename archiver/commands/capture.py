@@ -7,8 +7,14 @@ import sys
 import click
 
 from archiver.capture import CaptureOutcome, capture_url, check_url
-from archiver.cliutil import archive_option, friendly_errors, json_option, open_archive, print_json
-from archiver.config import load_config
+from archiver.cliutil import (
+    archive_option,
+    fetching_settings,
+    friendly_errors,
+    json_option,
+    open_archive,
+    print_json,
+)
 from archiver.progress import download_progress
 
 
@@ -42,7 +48,7 @@ def capture_command(
     for url in urls:
         check_url(url)  # refuse malformed input before doing any work
     archive = open_archive(archive_dir)
-    config = load_config(archive.root)
+    config = fetching_settings(archive)
     if timeout is not None:
         config["fetch"]["timeout"] = timeout
     outcomes: list[CaptureOutcome] = []

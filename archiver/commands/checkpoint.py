@@ -17,8 +17,8 @@ from archiver.cliutil import (
     open_archive,
     print_json,
 )
-from archiver.config import load_config
 from archiver.errors import ArchiverError, UsageError
+from archiver.settings import load_config
 from archiver.timestamps.authorities import authorities
 from archiver.timestamps.checkpoints import stamp_checkpoint
 from store.checkpoint_file import checkpoint_document

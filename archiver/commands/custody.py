@@ -13,9 +13,9 @@ from archiver.cliutil import (
     open_reader,
     print_json,
 )
-from archiver.config import load_config, operator_name
 from archiver.errors import ArchiverError, UsageError
 from archiver.records import CustodyEvent
+from archiver.settings import load_config, operator_name
 from store.custody import append_event, events, latest_checkpoint
 from store.manifest import capture_manifest, manifest_digest
 from store.queries import capture_detail

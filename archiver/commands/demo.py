@@ -7,8 +7,14 @@ from pathlib import Path
 
 import click
 
-from archiver.cliutil import archive_option, friendly_errors, json_option, open_archive, print_json
-from archiver.config import load_config
+from archiver.cliutil import (
+    archive_option,
+    fetching_settings,
+    friendly_errors,
+    json_option,
+    open_archive,
+    print_json,
+)
 from archiver.demo.media import reupload
 from archiver.demo.server import ReplayServer, load_recording
 from archiver.reports.intake import capture_targets, read_report
@@ -38,7 +44,7 @@ def demo_command(archive_dir: str | None, as_json: bool) -> None:
       archiver demo --archive /tmp/demo-archive
     """
     archive = open_archive(archive_dir)
-    config = load_config(archive.root)
+    config = fetching_settings(archive)
     media_dir = archive.root / "demo-media"
     with archive, ReplayServer(load_recording(RECORDING, media_dir)) as server:
         config.setdefault("platforms", {})["replay"] = server.base

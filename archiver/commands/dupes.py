@@ -15,9 +15,9 @@ from archiver.cliutil import (
     open_reader,
     print_json,
 )
-from archiver.config import load_config
 from archiver.hashing.dupes import find_clusters
 from archiver.hashing.match import Matcher
+from archiver.settings import load_config
 
 
 @click.command("dupes")

@@ -17,9 +17,9 @@ from archiver.cliutil import (
     open_archive,
     print_json,
 )
-from archiver.config import load_config
 from archiver.errors import UsageError
 from archiver.progress import count_progress
+from archiver.settings import load_config
 from store.archive import writable
 
 

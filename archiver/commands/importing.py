@@ -9,9 +9,9 @@ import click
 
 from archiver.capture import check_url
 from archiver.cliutil import archive_option, friendly_errors, json_option, open_archive, print_json
-from archiver.config import load_config
 from archiver.importing import collect_files, import_files
 from archiver.progress import count_progress
+from archiver.settings import load_config
 
 
 @click.command("import")

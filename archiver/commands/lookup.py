@@ -15,9 +15,9 @@ from archiver.cliutil import (
     open_reader,
     print_json,
 )
-from archiver.config import load_config
 from archiver.hashing.lookup import LookupResult, lookup
 from archiver.hashing.query import read_query
+from archiver.settings import load_config
 
 
 @click.command("lookup")

@@ -6,7 +6,7 @@ import click
 
 from archiver.catalog_rebuild import rebuild_catalog
 from archiver.cliutil import archive_option, archive_root, friendly_errors, json_option, print_json
-from archiver.config import load_config
+from archiver.settings import load_config
 from archiver.errors import UsageError
 
 

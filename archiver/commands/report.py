@@ -8,8 +8,14 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from archiver.cliutil import archive_option, friendly_errors, json_option, open_archive, print_json
-from archiver.config import load_config
+from archiver.cliutil import (
+    archive_option,
+    fetching_settings,
+    friendly_errors,
+    json_option,
+    open_archive,
+    print_json,
+)
 from archiver.progress import download_progress
 from archiver.reports.intake import ReadReport, capture_targets, read_report
 from archiver.reports.read import FORMATS
@@ -44,7 +50,7 @@ def report_command(
       archiver report seeds/aleppo-offensive.md --capture --case aleppo-2024
     """
     archive = open_archive(archive_dir)
-    config = load_config(archive.root)
+    config = fetching_settings(archive)
     with archive:
         report = read_report(archive, origin, config, fmt=fmt, case_name=case_name)
         outcomes = []

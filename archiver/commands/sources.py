@@ -11,12 +11,12 @@ from rich.table import Table
 from archiver.cliutil import (
     archive_option,
     archive_root,
+    fetching_settings,
     friendly_errors,
     json_option,
     open_archive,
     print_json,
 )
-from archiver.config import load_config
 from archiver.progress import download_progress
 from archiver.sources.posts import parse_since
 from archiver.sources.registry import (
@@ -157,7 +157,7 @@ def sync_command(
     """
     when = parse_since(since) if since else None
     archive = open_archive(archive_dir)
-    config = load_config(archive.root)
+    config = fetching_settings(archive)
     source = find_source(load_registry(archive.root), name)
     with archive, download_progress(enabled=not as_json) as progress:
         result = sync_source(

@@ -7,8 +7,8 @@ import sys
 import click
 
 from archiver.cliutil import archive_option, friendly_errors, json_option, open_archive, print_json
-from archiver.config import load_config
 from archiver.errors import UsageError
+from archiver.settings import load_config
 from archiver.timestamps.authorities import authorities
 from archiver.timestamps.stamping import pending_captures, stamp_captures
 

@@ -20,10 +20,10 @@ from archiver.cliutil import (
     open_reader,
     print_json,
 )
-from archiver.config import load_config
 from archiver.errors import UsageError
 from archiver.findings import Finding, report_json
 from archiver.progress import download_progress
+from archiver.settings import load_config
 from archiver.timestamps.authorities import authorities
 from store.archive import writable
 from store.custody import custody_rows

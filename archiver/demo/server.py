@@ -5,7 +5,7 @@ matters, the method and query parameters) the status, headers and body the platf
 served, and a table of media files generated on start. A route marked ``"once"`` answers
 only the first matching request (a platform that refuses once, then serves); one with
 ``"cookie": NAME`` only a request that carries that cookie (a logged-in browser). Requests arrive in the form
-``/<host><path>?<query>`` made by archiver.replay; anything not in the recording gets
+``/<host><path>?<query>`` made by archiver.demo.replay; anything not in the recording gets
 a 404 that says so, so a test never passes on an answer nobody recorded.
 """
 

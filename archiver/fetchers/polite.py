@@ -7,7 +7,6 @@ Retry-After); a login wall becomes one sentence that says what to do about it.
 
 from __future__ import annotations
 
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,10 +16,9 @@ import requests
 from archiver.errors import FetchError
 from archiver.fetchers.base import FetchContext
 from archiver.fetchers.http import describe_request_error, download
+from archiver.settings import run_of
 
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
-_last_request: dict[str, float] = {}
-_lock = threading.Lock()
 
 
 class LoginRequiredError(FetchError):
@@ -43,16 +41,13 @@ class LoginRequiredError(FetchError):
 
 
 def wait_turn(url: str, ctx: FetchContext) -> None:
-    """Sleep until this host's minimum interval since our last request to it has passed."""
+    """Sleep until this host's minimum interval since this run's last request to it has passed."""
     host = urlsplit(url).hostname or ""
     limits = ctx.config.get("platforms", {}).get("min_interval", {})
     interval = float(limits.get(host, limits.get("default", 0.0)))
-    with _lock:
-        now = time.monotonic()
-        ready = _last_request.get(host, 0.0) + interval
-        _last_request[host] = max(now, ready)
-    if ready > now:
-        time.sleep(ready - now)
+    pause = run_of(ctx.config).pacing.reserve(host, interval)
+    if pause > 0:
+        time.sleep(pause)
 
 
 def get(url: str, ctx: FetchContext, **kwargs: object) -> requests.Response:

@@ -14,10 +14,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from archiver.capture import CaptureOutcome, capture_url
+from archiver.demo import replaying
 from archiver.errors import UsageError
 from archiver.fetchers.base import FetchContext, ProgressCallback
 from archiver.fetchers.http import make_session
-from archiver.replay import replaying
 from archiver.sources.playlist import playlist_posts
 from archiver.sources.posts import Listing, PostRef, newest_first
 from archiver.sources.registry import Source

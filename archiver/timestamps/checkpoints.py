@@ -13,9 +13,9 @@ import base64
 import hashlib
 from typing import Any
 
-from archiver.config import operator_name
 from archiver.errors import ArchiverError
 from archiver.records import CustodyEvent
+from archiver.settings import operator_name
 from archiver.timestamps.authorities import authorities, timeout
 from archiver.timestamps.tokens import request_token
 from store import Archive

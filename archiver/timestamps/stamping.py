@@ -7,19 +7,18 @@ TSA one request, not thousands (public TSAs ask scripts to space their requests)
 
 Network calls happen with no lock held; tokens are then stored with their custody
 events in one short transaction. A TSA that cannot be reached leaves the captures
-untimestamped (they already succeeded) and is not asked again by this process for a
+untimestamped (they already succeeded) and is not asked again by this run for a
 while; `archiver timestamp` asks again for everything still missing.
 """
 
 from __future__ import annotations
 
 import hashlib
-import time
 from dataclasses import dataclass
 from typing import Any
 
-from archiver.config import operator_name
 from archiver.errors import ArchiverError
+from archiver.settings import operator_name, run_of
 from archiver.timestamps.authorities import Authority, authorities, timeout
 from archiver.timestamps.tokens import Token, request_token
 from store import Archive
@@ -31,7 +30,6 @@ from store.manifest import capture_manifest, manifest_digest
 BATCH_SCHEMA = "archiver-timestamp-batch/1"
 BATCH_SIZE = 500
 RETRY_AFTER_S = 300.0
-_unreachable_until: dict[str, float] = {}
 
 
 @dataclass
@@ -58,7 +56,7 @@ def stamp_captures(
     results = []
     for authority in authorities(config):
         if retry_now:
-            _unreachable_until.pop(authority.url, None)
+            run_of(config).tsa_backoff.forget(authority.url)
         todo = [c for c in capture_ids if not _stamped_by(archive, c, authority.name)]
         for start in range(0, len(todo), BATCH_SIZE):
             results += _stamp(archive, todo[start : start + BATCH_SIZE], authority, config)
@@ -97,7 +95,8 @@ def _stamped_by(archive: Archive, capture_id: str, tsa_name: str) -> bool:
 def _stamp(
     archive: Archive, capture_ids: list[str], authority: Authority, config: dict[str, Any]
 ) -> list[StampResult]:
-    if _unreachable_until.get(authority.url, 0.0) > time.monotonic():
+    backoff = run_of(config).tsa_backoff
+    if backoff.resting(authority.url):
         return [
             StampResult(c, authority.name, "skipped", error="unreachable moments ago") for c in capture_ids
         ]
@@ -108,7 +107,7 @@ def _stamp(
     try:
         token = request_token(authority, batch or manifests[capture_ids[0]], timeout(config))
     except ArchiverError as exc:
-        _unreachable_until[authority.url] = time.monotonic() + RETRY_AFTER_S
+        backoff.rest(authority.url, RETRY_AFTER_S)
         return [StampResult(c, authority.name, "failed", error=str(exc)) for c in capture_ids]
     _store(archive, digests, batch, authority, token, requested_at, config)
     return [StampResult(c, authority.name, "stamped", gen_time=token.gen_time) for c in capture_ids]

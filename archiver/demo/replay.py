@@ -7,6 +7,10 @@ instead, from both sides of the pipeline: the requests session (a transport adap
 and yt-dlp (a request handler registered in its networking layer), so the real yt-dlp
 extractors and our adapters parse the recorded pages. Responses are handed back under
 their original URL. Requests to loopback addresses are never rewritten.
+
+Nothing happens on import: the yt-dlp handler is registered when a replay starts and
+removed when the last one ends, so a real capture never meets it, and this module is
+imported only when the settings name a replay server (see archiver.demo.replaying).
 """
 
 from __future__ import annotations
@@ -19,16 +23,12 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from yt_dlp.networking import common as yt_networking
 from yt_dlp.networking._requests import RequestsRH
-from yt_dlp.networking.common import register_preference, register_rh
 from yt_dlp.networking.exceptions import UnsupportedRequest
 
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 _active_server: str | None = None
-
-
-def replay_server(config: dict[str, Any]) -> str | None:
-    return (config.get("platforms", {}).get("replay") or "").rstrip("/") or None
 
 
 def to_replay(url: str, server: str) -> str:
@@ -97,27 +97,34 @@ class ArchiverReplayRH(RequestsRH):
         return probe.get_header("Cookie")
 
 
-register_rh(ArchiverReplayRH)
-
-
-@register_preference(ArchiverReplayRH)
 def _replay_first(handler: Any, request: Any) -> int:
-    return 10_000
+    """yt-dlp's preference hook: outrank every other handler (ours refuses what it must not take)."""
+    return 10_000 if isinstance(handler, ArchiverReplayRH) else 0
+
+
+def _register() -> None:
+    yt_networking._REQUEST_HANDLERS[ArchiverReplayRH.RH_KEY] = ArchiverReplayRH
+    yt_networking._RH_PREFERENCES.add(_replay_first)
+
+
+def _unregister() -> None:
+    yt_networking._REQUEST_HANDLERS.pop(ArchiverReplayRH.RH_KEY, None)
+    yt_networking._RH_PREFERENCES.discard(_replay_first)
 
 
 @contextmanager
-def replaying(config: dict[str, Any], session: requests.Session) -> Iterator[None]:
-    """Route this capture's traffic to the replay server, if the settings name one."""
+def replay_to(server: str, session: requests.Session) -> Iterator[None]:
+    """Route this session's traffic, and that of every yt-dlp made meanwhile, to ``server``."""
     global _active_server
-    server = replay_server(config)
-    if server is None:
-        yield
-        return
     adapter = ReplayAdapter(server)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     previous, _active_server = _active_server, server
+    if previous is None:
+        _register()
     try:
         yield
     finally:
         _active_server = previous
+        if previous is None:
+            _unregister()
