@@ -19,10 +19,6 @@ from warcio.warcwriter import WARCWriter
 from archiver import pixel_limit
 from archiver.config import operator_name
 from archiver.errors import ArchiverError, NothingArchivableError, UsageError
-from archiver.fetchers import FetchContext, FetchResult, fetcher_chain
-from archiver.fetchers.base import ProgressCallback
-from archiver.fetchers.deadline import fetch_deadline
-from archiver.fetchers.http import make_session
 from archiver.ingest import (
     CaptureRecord,
     IngestItem,
@@ -33,6 +29,10 @@ from archiver.ingest import (
     put_artifact,
     record_blob,
 )
+from archiver.platforms import registry
+from archiver.platforms.base import FetchContext, FetchResult, ProgressCallback
+from archiver.platforms.http.deadline import fetch_deadline
+from archiver.platforms.http.session import make_session
 from archiver.probe import MediaInfo
 from archiver.replay import replaying
 from archiver.screenshot import ScreenshotUnavailable, take_screenshot
@@ -135,15 +135,14 @@ def _fetch_recording(
     versions: dict[str, str],
     progress: ProgressCallback | None,
 ) -> FetchResult:
-    """Run the fetcher chain with all HTTP traffic of this process recorded to ``warc_path``."""
+    """Run the registry's capture steps for ``url`` with all HTTP traffic of this process
+    recorded to ``warc_path``."""
     ctx = FetchContext(config=config, session=make_session(config), progress=progress)
     with open(warc_path, "wb") as out:
         writer = WARCWriter(out, gzip=True)
         writer.write_record(writer.create_warcinfo_record(warc_path.name, _warcinfo(versions)))
         with recording_http(writer), ctx.session, replaying(config, ctx.session):
-            for fetcher in fetcher_chain():
-                if not fetcher.accepts(url):
-                    continue
+            for fetcher in registry.fetch_chain(url):
                 attempt_dir = workdir / fetcher.name.replace(":", "_")
                 attempt_dir.mkdir()
                 try:

@@ -35,7 +35,7 @@ from archiver.bundle.verify_md import render_verify_md
 from archiver.bundle.wacz import write_wacz
 from archiver.config import operator_name
 from archiver.errors import UsageError
-from archiver.fetchers.base import ProgressCallback
+from archiver.platforms.base import ProgressCallback
 from store import Archive
 from store.clock import utc_now
 from store.digests import known_sha512, remember_sha512
