@@ -20,10 +20,6 @@ from archiver import pixel_limit
 from archiver.demo import replaying
 from archiver.errors import ArchiverError, NothingArchivableError, UsageError
 from archiver.failed_attempt import Attempt, as_failure, record_failed_attempt
-from archiver.fetchers import FetchContext, FetchResult, fetcher_chain
-from archiver.fetchers.base import ProgressCallback
-from archiver.fetchers.deadline import fetch_deadline
-from archiver.fetchers.http import make_session
 from archiver.ingest import (
     CaptureRecord,
     IngestItem,
@@ -32,6 +28,10 @@ from archiver.ingest import (
     ingest,
     probe_files,
 )
+from archiver.platforms import registry
+from archiver.platforms.base import FetchContext, FetchResult, ProgressCallback
+from archiver.platforms.http.deadline import fetch_deadline
+from archiver.platforms.http.session import make_session
 from archiver.screenshot import ScreenshotUnavailable, take_screenshot
 from archiver.settings import operator_name
 from archiver.terminal import shorten
@@ -136,15 +136,14 @@ def _fetch_recording(
     versions: dict[str, str],
     progress: ProgressCallback | None,
 ) -> FetchResult:
-    """Run the fetcher chain with all HTTP traffic of this process recorded to ``warc_path``."""
+    """Run the registry's capture steps for ``url`` with all HTTP traffic of this process
+    recorded to ``warc_path``."""
     ctx = FetchContext(config=config, session=make_session(config), progress=progress)
     with open(warc_path, "wb") as out:
         writer = WARCWriter(out, gzip=True)
         writer.write_record(writer.create_warcinfo_record(warc_path.name, _warcinfo(versions)))
         with recording_http(writer), ctx.session, replaying(config, ctx.session):
-            for fetcher in fetcher_chain():
-                if not fetcher.accepts(url):
-                    continue
+            for fetcher in registry.fetch_chain(url):
                 attempt_dir = workdir / fetcher.name.replace(":", "_")
                 attempt_dir.mkdir()
                 try:

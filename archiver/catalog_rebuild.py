@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from archiver.audit.fixity import rehash_all
-from archiver.settings import operator_name
 from archiver.errors import UsageError
 from archiver.ingest import CaptureRecord, IngestItem, StagedFile, ingest, probe_files
+from archiver.settings import operator_name
 from archiver.versions import tool_versions
 from store import Archive
 from store.catalog import Catalog, CorruptCatalogError

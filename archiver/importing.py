@@ -11,8 +11,8 @@ from typing import Any
 
 from archiver import pixel_limit
 from archiver.errors import ArchiverError, UsageError
-from archiver.fetchers.base import ProgressCallback
 from archiver.ingest import CaptureRecord, IngestItem, StagedFile, StoredArtifact, ingest, probe_files
+from archiver.platforms.base import ProgressCallback
 from archiver.safe_names import safe_name
 from archiver.settings import operator_name
 from archiver.timestamps.stamping import is_timestamped, stamp_captures

@@ -17,7 +17,7 @@ from rich.progress import (
 )
 
 from archiver.cliutil import on_terminal
-from archiver.fetchers.base import ProgressCallback
+from archiver.platforms.base import ProgressCallback
 from archiver.terminal import raw_stderr
 
 

@@ -8,15 +8,16 @@ import time
 
 from archiver.reports import extract
 from archiver.reports.extract import _Sentences, _urls_in_text, extract_targets, trim_url
+from archiver.reports.platform_words import PlatformWords
 from archiver.reports.read import parse_report
 from tests.conftest import run_archiver
 from tests.dense_report import dense_report
 
 
-def urls_in_text_by_full_scan(text: str) -> list[tuple[int, str]]:
+def urls_in_text_by_full_scan(text: str, words: PlatformWords) -> list[tuple[int, str]]:
     """The old extraction, kept as the reference: each match checked against every span so far."""
     hits, taken = [], []
-    for pattern in (extract._SCHEMED_URL, extract._BARE_URL):
+    for pattern in (extract._SCHEMED_URL, words.bare_url):
         for match in pattern.finditer(text):
             if any(match.start() in span for span in taken):
                 continue
@@ -28,7 +29,8 @@ def urls_in_text_by_full_scan(text: str) -> list[tuple[int, str]]:
 
 def test_url_scan_finds_what_the_full_scan_found():
     text = dense_report(60_000) + " see https://x.com/a/status/1 (x.com/a/status/1) and www.x.com/b/status/2."
-    assert _urls_in_text(text) == urls_in_text_by_full_scan(text)
+    words = PlatformWords.from_registry()
+    assert _urls_in_text(text, words) == urls_in_text_by_full_scan(text, words)
 
 
 def test_sentences_of_ordinary_prose_are_whole():

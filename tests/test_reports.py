@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from archiver.platforms.registry import platform_of
+from archiver.platforms.urls import normalize_url
 from archiver.reports.extract import extract_targets
-from archiver.reports.normalize import normalize_url, platform_of
 from archiver.reports.read import parse_report, read_report_file
 from archiver.sources.registry import load_registry
 from tests.replay import configure, start_replay

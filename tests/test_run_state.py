@@ -82,7 +82,7 @@ def test_two_runs_in_one_process_share_no_state(paced_replay, cli_json, monkeypa
     server, offline = paced_replay
     monkeypatch.setenv("ARCHIVER_CONFIG", str(offline))
     import archiver.commands.capture  # noqa: F401  (the pipeline is loaded before the snapshot)
-    import archiver.fetchers.telegram  # noqa: F401
+    import archiver.platforms.telegram  # noqa: F401
     import archiver.timestamps.stamping  # noqa: F401
 
     before = _module_state()

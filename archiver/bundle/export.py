@@ -34,7 +34,7 @@ from archiver.bundle.seal import seal_bag
 from archiver.bundle.verify_md import render_verify_md
 from archiver.bundle.wacz import write_wacz
 from archiver.errors import UsageError
-from archiver.fetchers.base import ProgressCallback
+from archiver.platforms.base import ProgressCallback
 from archiver.settings import operator_name
 from store import Archive
 from store.clock import utc_now

@@ -6,8 +6,8 @@ import click
 
 from archiver.catalog_rebuild import rebuild_catalog
 from archiver.cliutil import archive_option, archive_root, friendly_errors, json_option, print_json
-from archiver.settings import load_config
 from archiver.errors import UsageError
+from archiver.settings import load_config
 
 
 @click.command("rebuild-catalog")

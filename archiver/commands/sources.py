@@ -17,11 +17,11 @@ from archiver.cliutil import (
     open_archive,
     print_json,
 )
+from archiver.platforms import registry
+from archiver.platforms.listing import parse_since
 from archiver.progress import download_progress
-from archiver.sources.posts import parse_since
 from archiver.sources.registry import (
     ARCHIVE_FILE_NAME,
-    PLATFORMS,
     append_source,
     find_source,
     load_registry,
@@ -84,7 +84,9 @@ def list_sources(archive_dir: str | None, as_json: bool) -> None:
 
 @sources_command.command("add")
 @click.argument("name")
-@click.option("--platform", required=True, type=click.Choice(PLATFORMS), help="Where the source posts.")
+@click.option(
+    "--platform", required=True, type=click.Choice(registry.names()), help="Where the source posts."
+)
 @click.option("--handle", help="Account or channel name on that platform, with or without @.")
 @click.option("--url", help="Profile or channel URL (default: made from the handle).")
 @click.option("--alias", "aliases", multiple=True, help="Another name reports use for it (repeatable).")

@@ -11,23 +11,16 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from archiver.reports.normalize import normalize_url, platform_of
+from archiver.platforms import registry
+from archiver.platforms.urls import normalize_url
+from archiver.reports.platform_words import PlatformWords
 from archiver.reports.read import Document
-from archiver.sources.registry import Source, profile_url
+from archiver.sources.registry import Source
 
 _SCHEMED_URL = re.compile(r"https?://[^\s<>\"'`{}|\\^]+", re.IGNORECASE)
-_BARE_URL = re.compile(
-    r"(?<![\w@/.:-])(?:(?:www|m|mobile)\.)?(?:t\.me|telegram\.me|x\.com|twitter\.com|youtube\.com|youtu\.be"
-    r"|tiktok\.com|vm\.tiktok\.com|instagram\.com|facebook\.com|fb\.watch|vk\.com|rumble\.com)/[^\s<>\"'`{}|\\^]+",
-    re.IGNORECASE,
-)
 _TRAILING = ".,;:!?'\"”’»…*_"
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 _HANDLE = re.compile(r"(?<![\w@./:+-])@(?P<handle>[A-Za-z0-9_]{2,32})(?![\w@]|\.[A-Za-z]{2,})")
-_NAMED_HANDLE = re.compile(
-    r"\b(?P<platform>X|Twitter|Telegram|Instagram|TikTok|YouTube)\s+(?P<what>account|channel|handle|user|profile)"
-    r"\s+(?!@)(?P<handle>[A-Za-z0-9_]{3,32})\b"
-)
 _SENTENCE_END = re.compile(
     r"[.!?…]+[\"”’»)\]]*\s+(?=[\"“‘«(\[]?(?:[A-ZÀ-ÞА-ЯЁ0-9@#]|https?://))"  # a full stop, then a new start
     r"|\n[ \t]*\n\s*"  # or a blank line
@@ -35,23 +28,6 @@ _SENTENCE_END = re.compile(
 # In plain text a line break also ends a sentence, unless the next line plainly continues it
 # (a lower-case word); a line that starts with a link is a new citation.
 _LINE_END = re.compile(r"\n\s*(?=https?://|(?![a-zà-ÿа-яё(\[<]))")
-# Words that tell which platform a nearby handle lives on.
-_CUES = [
-    (
-        "x",
-        re.compile(
-            r"\b(?:Twitter|tweet(?:s|ed)?|X (?:account|post|user|handle|thread)|(?:[Oo]n|[Vv]ia|[Ff]rom) X)\b"
-        ),
-    ),
-    ("telegram", re.compile(r"\b(?:Telegram|t\.me)\b", re.IGNORECASE)),
-    ("youtube", re.compile(r"\bYouTube\b", re.IGNORECASE)),
-    ("tiktok", re.compile(r"\bTikTok\b", re.IGNORECASE)),
-    ("instagram", re.compile(r"\bInstagram\b", re.IGNORECASE)),
-    ("facebook", re.compile(r"\bFacebook\b", re.IGNORECASE)),
-    ("vk", re.compile(r"\b(?:VK|VKontakte)\b")),
-    ("rumble", re.compile(r"\bRumble\b", re.IGNORECASE)),
-]
-_NAMED_PLATFORMS = {"twitter": "x", "x": "x"}
 # Characters of context kept on each side of a citation whose sentence is longer.
 _CONTEXT = 300
 
@@ -108,27 +84,28 @@ class _Sentences:
         return " ".join(words)
 
 
-def extract_targets(doc: Document, registry: list[Source]) -> list[Target]:
+def extract_targets(doc: Document, sources: list[Source]) -> list[Target]:
     sentences = _Sentences(doc.text, wrapped=doc.format != "text")
+    words = PlatformWords.from_registry()
     found: list[tuple[int, Target]] = []
     for link in doc.links:
         target = _url_target(link.url, sentences.around(link.start, link.end))
         if target:
             found.append((link.start, target))
-    for start, raw in _urls_in_text(doc.text):
+    for start, raw in _urls_in_text(doc.text, words):
         target = _url_target(raw, sentences.around(start, start + len(raw)))
         if target:
             found.append((start, target))
-    found += _handles(doc.text, sentences, registry)
-    found += _named_sources(doc.text, sentences, registry)
+    found += _handles(doc.text, sentences, sources, words)
+    found += _named_sources(doc.text, sentences, sources)
     return _merge(found)
 
 
-def _urls_in_text(text: str) -> list[tuple[int, str]]:
+def _urls_in_text(text: str, words: PlatformWords) -> list[tuple[int, str]]:
     """Schemed URLs, then bare platform links that do not start inside one already found."""
     hits: list[tuple[int, str]] = []
     taken = _Spans()
-    for pattern in (_SCHEMED_URL, _BARE_URL):
+    for pattern in (_SCHEMED_URL, words.bare_url):
         found = []
         for match in pattern.finditer(text):
             if taken.covers(match.start()):
@@ -174,23 +151,24 @@ def _url_target(raw: str, sentence: str) -> Target | None:
         url = normalize_url(raw)
     except ValueError:
         return None
-    return Target("url", url, url, platform_of(url), sentence, raw)
+    return Target("url", url, url, registry.platform_of(url), sentence, raw)
 
 
-def _handles(text: str, sentences: _Sentences, registry: list[Source]) -> list[tuple[int, Target]]:
+def _handles(
+    text: str, sentences: _Sentences, sources: list[Source], words: PlatformWords
+) -> list[tuple[int, Target]]:
     found = []
     for match in _HANDLE.finditer(text):
         sentence = sentences.around(match.start())
-        platform = _platform_from_context(sentence, match.group("handle"))
-        found.append((match.start(), _handle_target(match.group("handle"), platform, sentence, registry)))
-    for match in _NAMED_HANDLE.finditer(text):
+        platform = _platform_from_context(sentence, match.group("handle"), words)
+        found.append((match.start(), _handle_target(match.group("handle"), platform, sentence, sources)))
+    for match in words.named_handle.finditer(text):
         handle = match.group("handle")
         if match.group("what") != "handle" and not _looks_like_handle(handle):
             continue  # "X account War Translated": a name, left to the registry
-        word = match.group("platform").lower()
-        platform = _NAMED_PLATFORMS.get(word, word)
+        platform = words.handle_words[match.group("platform")]
         sentence = sentences.around(match.start())
-        found.append((match.start("handle"), _handle_target(handle, platform, sentence, registry)))
+        found.append((match.start("handle"), _handle_target(handle, platform, sentence, sources)))
     return found
 
 
@@ -198,11 +176,11 @@ def _looks_like_handle(word: str) -> bool:
     return "_" in word or any(c.isdigit() for c in word) or word[0].islower()
 
 
-def _platform_from_context(sentence: str, handle: str) -> str | None:
+def _platform_from_context(sentence: str, handle: str, words: PlatformWords) -> str | None:
     """The platform named closest to the handle in its sentence, if any."""
     where = sentence.find("@" + handle)
     best: tuple[int, str] | None = None
-    for platform, cue in _CUES:
+    for platform, cue in words.cues:
         for match in cue.finditer(sentence):
             distance = abs(match.start() - where)
             if best is None or distance < best[0]:
@@ -210,22 +188,22 @@ def _platform_from_context(sentence: str, handle: str) -> str | None:
     return best[1] if best else None
 
 
-def _handle_target(handle: str, platform: str | None, sentence: str, registry: list[Source]) -> Target:
-    for source in registry:
+def _handle_target(handle: str, platform: str | None, sentence: str, sources: list[Source]) -> Target:
+    for source in sources:
         same_platform = platform in (None, source.platform)
         if source.handle and source.handle.casefold() == handle.casefold() and same_platform:
             return Target(
                 "handle", f"source:{source.name.casefold()}", source.url, source.platform,
                 sentence, "@" + handle, handle=source.handle, source=source.name,
             )  # fmt: skip
-    url = profile_url(platform, handle) if platform else None
+    url = registry.named(platform).profile_url(handle) if platform else None
     key = f"{platform or 'unknown'}:{handle.casefold()}"
     return Target("handle", key, url, platform, sentence, "@" + handle, handle=handle)
 
 
-def _named_sources(text: str, sentences: _Sentences, registry: list[Source]) -> list[tuple[int, Target]]:
+def _named_sources(text: str, sentences: _Sentences, sources: list[Source]) -> list[tuple[int, Target]]:
     found = []
-    for source in registry:
+    for source in sources:
         names = sorted({source.name, *source.aliases}, key=len, reverse=True)
         pattern = re.compile(
             r"(?<![\w@])(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE

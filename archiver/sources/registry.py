@@ -13,23 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archiver.errors import UsageError
-from archiver.reports.normalize import normalize_url, platform_of
+from archiver.platforms import registry
+from archiver.platforms.urls import normalize_url
 from archiver.shipped import CONFIG_DIR
 
 SHIPPED_FILE = CONFIG_DIR / "sources.toml"
 ARCHIVE_FILE_NAME = "sources.toml"
-PLATFORMS = ("telegram", "x", "youtube", "tiktok", "instagram", "facebook", "vk", "rumble", "web")
 _HANDLE = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
-_PROFILE_URLS = {
-    "telegram": "https://t.me/s/{}",  # the web preview, which lists the channel's posts
-    "x": "https://x.com/{}",
-    "youtube": "https://www.youtube.com/@{}",
-    "tiktok": "https://www.tiktok.com/@{}",
-    "instagram": "https://www.instagram.com/{}",
-    "facebook": "https://www.facebook.com/{}",
-    "vk": "https://vk.com/{}",
-    "rumble": "https://rumble.com/c/{}",
-}
 
 
 @dataclass
@@ -52,11 +42,6 @@ class Source:
         }
 
 
-def profile_url(platform: str, handle: str) -> str | None:
-    template = _PROFILE_URLS.get(platform)
-    return template.format(handle.lstrip("@")) if template else None
-
-
 def make_source(
     name: str,
     platform: str,
@@ -70,8 +55,10 @@ def make_source(
     name = name.strip()
     if not name:
         raise UsageError("a source needs a name")
-    if platform not in PLATFORMS:
-        raise UsageError(f"source {name!r}: unknown platform {platform!r}; use one of {', '.join(PLATFORMS)}")
+    if platform not in registry.names():
+        raise UsageError(
+            f"source {name!r}: unknown platform {platform!r}; use one of {', '.join(registry.names())}"
+        )
     handle = (handle or "").strip().lstrip("@") or None
     if handle is not None and not _HANDLE.match(handle):
         raise UsageError(f"source {name!r}: {handle!r} does not look like a handle")
@@ -80,10 +67,11 @@ def make_source(
             url = normalize_url(url)
         except ValueError as exc:
             raise UsageError(f"source {name!r}: {exc}") from exc
-        if platform != "web" and platform_of(url) not in (platform, "web"):
+        generic = registry.fallback().name  # a feed or page on any host can list any platform's posts
+        if generic != platform and registry.platform_of(url) not in (platform, generic):
             raise UsageError(f"source {name!r}: {url} is not an address on {platform}")
     elif handle:
-        url = profile_url(platform, handle)
+        url = registry.named(platform).profile_url(handle)
     return Source(name, platform, list(aliases or []), handle, url, notes.strip())
 
 

@@ -11,22 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from archiver.capture import CaptureOutcome, capture_url
 from archiver.demo import replaying
 from archiver.errors import UsageError
-from archiver.fetchers.base import FetchContext, ProgressCallback
-from archiver.fetchers.http import make_session
-from archiver.sources.playlist import playlist_posts
-from archiver.sources.posts import Listing, PostRef, newest_first
+from archiver.platforms import registry
+from archiver.platforms.base import FetchContext, ProgressCallback
+from archiver.platforms.http.session import make_session
+from archiver.platforms.listing import Listing, PostRef, newest_first
 from archiver.sources.registry import Source
-from archiver.sources.telegram_channel import channel_posts
-from archiver.sources.x_account import account_posts
 from store import Archive
 from store.reports import captured_urls
-
-PLAYLIST_PAGE = 20  # entries counted as one "page" against platforms.max_pages
 
 
 @dataclass
@@ -57,17 +52,14 @@ class SyncResult:
 def list_posts(
     source: Source, config: dict[str, Any], *, since: datetime | None, limit: int | None
 ) -> Listing:
-    max_pages = max(1, int(config.get("platforms", {}).get("max_pages", 20)))
+    """The source's recent posts, as its platform lists them (a channel preview, a timeline, a playlist)."""
+    platform = registry.named(source.platform)
+    address = platform.listing_address(source.handle, source.url)
+    if address is None:
+        raise _unsyncable(source)
     ctx = FetchContext(config=config, session=make_session(config))
     with ctx.session, replaying(config, ctx.session):
-        if source.platform == "telegram":
-            return channel_posts(_account(source), ctx, since=since, limit=limit, max_pages=max_pages)
-        if source.platform == "x":
-            return account_posts(_account(source), ctx)
-        url = _feed_url(source)
-        return playlist_posts(
-            url, source.platform, ctx, since=since, limit=limit, max_entries=max_pages * PLAYLIST_PAGE
-        )
+        return platform.list_posts(address, ctx, since=since, limit=limit)
 
 
 def sync_source(
@@ -89,23 +81,6 @@ def sync_source(
         outcome = capture_url(archive, post.url, config, case_name=case_name, progress=progress)
         result.outcomes.append((post, outcome))
     return result
-
-
-def _account(source: Source) -> str:
-    """The channel or account name, from the handle or else a profile URL such as t.me/s/<name>."""
-    if source.handle:
-        return source.handle
-    segments = [s for s in urlsplit(source.url or "").path.split("/") if s and s != "s"]
-    if len(segments) == 1:
-        return segments[0].lstrip("@")
-    raise _unsyncable(source)
-
-
-def _feed_url(source: Source) -> str:
-    """yt-dlp turns a YouTube channel's address into its uploads tab itself."""
-    if not source.url:
-        raise _unsyncable(source)
-    return source.url
 
 
 def _unsyncable(source: Source) -> UsageError:

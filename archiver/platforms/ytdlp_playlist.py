@@ -15,12 +15,13 @@ import yt_dlp
 from yt_dlp.utils import DownloadError, unsmuggle_url
 
 from archiver.errors import FetchError, UsageError
-from archiver.fetchers.base import FetchContext
-from archiver.fetchers.polite import LoginRequiredError
-from archiver.reports.normalize import normalize_url
-from archiver.sources.posts import Listing, PostRef
+from archiver.platforms.base import FetchContext
+from archiver.platforms.http.polite import LoginRequiredError
+from archiver.platforms.listing import Listing, PostRef
+from archiver.platforms.urls import normalize_url
 
 _LOGIN_WORDS = ("sign in", "log in", "login", "cookies")
+PAGE = 20  # entries counted as one "page" against platforms.max_pages
 
 
 class _Quiet:
@@ -31,8 +32,10 @@ class _Quiet:
 
 
 def playlist_posts(
-    url: str, platform: str, ctx: FetchContext, *, since: datetime | None, limit: int | None, max_entries: int
+    url: str, label: str, ctx: FetchContext, *, since: datetime | None, limit: int | None
 ) -> Listing:
+    """The entries of the channel, account or feed at ``url``; ``label`` names its platform in errors."""
+    max_entries = ctx.max_pages * PAGE
     options: dict[str, Any] = {
         "extract_flat": "in_playlist",
         "playlistend": limit or max_entries,
@@ -46,7 +49,7 @@ def playlist_posts(
         options["cookiefile"] = ctx.cookies_file
     requests_made = 1
     with yt_dlp.YoutubeDL(options) as ydl:
-        info = _extract(ydl, url, platform)
+        info = _extract(ydl, url, label)
         if info.get("_type") != "playlist":
             raise UsageError(f"{url} is a single post, not a channel, account or feed that lists posts")
         posts = []
@@ -56,7 +59,7 @@ def playlist_posts(
                 continue
             when = _entry_time(entry)
             if when is None and since is not None:
-                when = _entry_time(_extract(ydl, entry_url, platform, process=False))
+                when = _entry_time(_extract(ydl, entry_url, label, process=False))
                 requests_made += 1
             if since is not None and when is not None and when < since:
                 break
@@ -67,14 +70,14 @@ def playlist_posts(
     return Listing(posts, requests_made, note)
 
 
-def _extract(ydl: yt_dlp.YoutubeDL, url: str, platform: str, *, process: bool = True) -> dict[str, Any]:
+def _extract(ydl: yt_dlp.YoutubeDL, url: str, label: str, *, process: bool = True) -> dict[str, Any]:
     try:
         return ydl.extract_info(url, download=False, process=process) or {}
     except DownloadError as exc:
         message = str(exc).removeprefix("ERROR: ").strip()
         if any(word in message.lower() for word in _LOGIN_WORDS):
             cookies = ydl.params.get("cookiefile")
-            raise LoginRequiredError(platform.capitalize(), url, message, cookies_file=cookies) from exc
+            raise LoginRequiredError(label, url, message, cookies_file=cookies) from exc
         raise FetchError(f"could not list {url}: {message}") from exc
 
 

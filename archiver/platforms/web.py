@@ -1,16 +1,20 @@
-"""The last resort: keep whatever a URL serves, if it is a page or a media file."""
+"""The generic web: every host no other platform owns, and the last step of every capture.
+
+Its fetch keeps whatever a URL serves, if it is a page or a media file; a feed or a
+channel page on it is listed through yt-dlp's playlist extractors.
+"""
 
 from __future__ import annotations
 
 import re
 from html import unescape
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from archiver.errors import NothingArchivableError
-from archiver.fetchers.base import FetchContext, FetchResult
-from archiver.fetchers.http import download
 from archiver.ingest import StagedFile
+from archiver.platforms.base import FetchContext, FetchResult
+from archiver.platforms.http.session import download
+from archiver.platforms.ytdlp import PlaylistListed
 from archiver.probe import sniff_mime
 
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -18,11 +22,10 @@ _ARCHIVABLE_PREFIXES = ("image/", "video/", "audio/")
 _ARCHIVABLE_TYPES = {"text/html", "application/pdf", "text/plain", "application/json"}
 
 
-class WebFetcher:
+class Web(PlaylistListed):
     name = "web"
-
-    def accepts(self, url: str) -> bool:
-        return urlsplit(url).scheme in ("http", "https")
+    label = "web"
+    rank = 2  # the fallback: owns what no other platform does
 
     def fetch(self, url: str, workdir: Path, ctx: FetchContext) -> FetchResult | None:
         folder = workdir / "web"
@@ -43,7 +46,7 @@ class WebFetcher:
         return FetchResult(
             files=[StagedFile(path, role, path.name, response.url)],
             final_url=response.url,
-            platform="web",
+            platform=self.name,
             extractor=self.name,
             title=title,
             metadata={
@@ -58,3 +61,6 @@ def _page_title(path: Path) -> str | None:
     head = path.read_bytes()[:65536].decode("utf-8", "replace")
     match = _TITLE.search(head)
     return " ".join(unescape(match.group(1)).split()) or None if match else None
+
+
+PLATFORMS = [Web()]

@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 import requests
 
 from archiver.errors import FetchError
-from archiver.fetchers.base import FetchContext
-from archiver.fetchers.http import describe_request_error, download
+from archiver.ingest import StagedFile
+from archiver.platforms.base import FetchContext
+from archiver.platforms.http.session import describe_request_error, download
 from archiver.settings import run_of
 
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -85,6 +86,16 @@ def get_file(url: str, folder: Path, ctx: FetchContext, default_name: str) -> Pa
                 raise
             time.sleep(float(ctx.config.get("platforms", {}).get("backoff", 2.0)))
     raise AssertionError("unreachable")
+
+
+def get_files(links: list[tuple[str, str]], folder: Path, ctx: FetchContext) -> list[StagedFile]:
+    """Each (URL, name to use when the server gives none) downloaded into ``folder`` as media."""
+    folder.mkdir(exist_ok=True)
+    staged = []
+    for url, default_name in links:
+        path = get_file(url, folder, ctx, default_name)
+        staged.append(StagedFile(path, "media", path.name, url))
+    return staged
 
 
 def _retry_after(response: requests.Response, default: float) -> float:

@@ -1,8 +1,8 @@
 """A source's recent posts as a list of addresses, newest first, before any of them is captured.
 
-Each platform lists them differently (see the telegram_channel, x_account and playlist
-modules); what comes back is the same small record, so `sources sync` can filter by
-date, cap the count and skip what the archive already holds in one place.
+Each platform lists them differently (its ``list_posts``); what comes back is the same
+small record, so `sources sync` can filter by date, cap the count and skip what the
+archive already holds in one place.
 """
 
 from __future__ import annotations

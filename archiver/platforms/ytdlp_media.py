@@ -1,4 +1,4 @@
-"""Media posts through yt-dlp used as a library.
+"""Media posts through yt-dlp used as a library: the capture step after a platform's own adapter.
 
 We ask for the files exactly as the platform serves them: the best single file when
 there is one; when video and audio come separately they are merged (a remux, no
@@ -18,9 +18,10 @@ from yt_dlp.networking import exceptions as net_errors
 from yt_dlp.utils import DownloadError, ExtractorError, UnavailableVideoError, UnsupportedError
 
 from archiver.errors import CorruptMediaError, FetchError
-from archiver.fetchers.base import FetchContext, FetchResult
-from archiver.fetchers.http import fetch_page
 from archiver.ingest import StagedFile
+from archiver.platforms import registry
+from archiver.platforms.base import FetchContext, FetchResult
+from archiver.platforms.http.session import fetch_page
 from archiver.probe import probe
 from archiver.safe_names import safe_name
 
@@ -33,8 +34,8 @@ _ROLE_FOLDERS = {
     "metadata": "metadata",
 }
 _SKIP_SUFFIXES = (".part", ".ytdl", ".temp", ".frag")
-# platform names we use, by yt-dlp extractor key (others are lower-cased)
-_PLATFORMS = {"twitter": "x", "generic": "web", "youtubetab": "youtube", "html5mediaembed": "web"}
+# yt-dlp's extractors for "any page with a video on it", which name no site
+_SITELESS_EXTRACTORS = {"generic", "html5mediaembed"}
 _KEPT_INFO_KEYS = (
     "id", "title", "uploader", "uploader_id", "uploader_url", "channel", "channel_id", "channel_url",
     "timestamp", "upload_date", "duration", "view_count", "like_count", "repost_count", "comment_count",
@@ -64,10 +65,10 @@ class _CollectingLogger:
 class YtDlpFetcher:
     name = "yt-dlp"
 
-    def accepts(self, url: str) -> bool:
-        return urlsplit(url).scheme in ("http", "https")
-
-    def fetch(self, url: str, workdir: Path, ctx: FetchContext) -> FetchResult | None:
+    def fetch(
+        self, url: str, workdir: Path, ctx: FetchContext, *, with_page: bool = True
+    ) -> FetchResult | None:
+        """The post's media through yt-dlp; ``with_page`` False when the caller keeps the page itself."""
         logger = _CollectingLogger()
         with yt_dlp.YoutubeDL(self._options(workdir, ctx, logger)) as ydl:
             try:
@@ -86,7 +87,7 @@ class YtDlpFetcher:
                 )
             return None
         final_url = info.get("webpage_url") or url
-        if not info.get("direct") and _is_web_page(final_url):
+        if with_page and not info.get("direct") and _is_web_page(final_url):
             files.append(fetch_page(final_url, workdir, ctx))
         return _result(info, files, final_url, logger.warnings)
 
@@ -199,7 +200,7 @@ def _result(
     return FetchResult(
         files=files,
         final_url=final_url,
-        platform=_PLATFORMS.get(key.lower(), key.lower()),
+        platform=_platform(final_url, key.lower()),
         extractor=f"yt-dlp:{key}",
         post_id=str(info["id"]) if info.get("id") is not None else None,
         author=info.get("uploader") or info.get("channel"),
@@ -209,6 +210,14 @@ def _result(
         post_time=_post_time(info),
         metadata=metadata,
     )
+
+
+def _platform(url: str, extractor: str) -> str:
+    """The registry's platform for the address; on an unknown host, yt-dlp's site name for it."""
+    owner = registry.owner_of_url(url)
+    if owner is not None:
+        return owner.name
+    return registry.fallback().name if extractor in _SITELESS_EXTRACTORS else extractor
 
 
 def _post_time(info: dict[str, Any]) -> str | None:

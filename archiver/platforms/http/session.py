@@ -11,8 +11,8 @@ from urllib.parse import unquote, urlsplit
 import requests
 
 from archiver.errors import FetchError, UsageError
-from archiver.fetchers.base import FetchContext
 from archiver.ingest import StagedFile
+from archiver.platforms.base import FetchContext
 from archiver.safe_names import safe_name
 
 CHUNK = 1024 * 1024

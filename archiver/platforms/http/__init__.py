@@ -1,0 +1,1 @@
+"""HTTP machinery the platforms share: the session, polite pacing and retries, the fetch deadline."""

@@ -1,0 +1,98 @@
+"""Which platform a URL, a host or a name belongs to, and the steps that capture a URL.
+
+Every module of this package that lists platforms in a module-level ``PLATFORMS`` is
+found here on first use, so a new platform is one new file (plus its recordings): no
+list to edit, no branch to add. When two platforms claim the same name or host, the
+lower ``rank`` wins, so a dedicated adapter replaces a site served by yt-dlp alone.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+import archiver.platforms
+from archiver.errors import UsageError
+from archiver.platforms.base import Fetcher, Platform
+
+_found: list[Platform] = []
+_extra: list[Platform] = []
+
+
+def _discover() -> list[Platform]:
+    """Import every module of the package once and collect what their ``PLATFORMS`` list."""
+    if not _found:
+        for module in pkgutil.iter_modules(archiver.platforms.__path__, "archiver.platforms."):
+            _found.extend(getattr(importlib.import_module(module.name), "PLATFORMS", []))
+    return _found
+
+
+def all_platforms() -> list[Platform]:
+    """Each platform once by name, in order of rank (and, within a rank, of discovery)."""
+    ordered = [*_extra, *sorted(_discover(), key=lambda p: p.rank)]
+    by_name: dict[str, Platform] = {}
+    for platform in ordered:
+        by_name.setdefault(platform.name, platform)
+    return list(by_name.values())
+
+
+@contextmanager
+def registered(platform: Platform) -> Iterator[Platform]:
+    """Add a platform defined outside this package for the length of a block, ahead of all
+    others (a plug-in, or a test proving that one class is all a new platform needs)."""
+    _extra.insert(0, platform)
+    try:
+        yield platform
+    finally:
+        _extra.remove(platform)
+
+
+def names() -> list[str]:
+    return [p.name for p in all_platforms()]
+
+
+def named(name: str) -> Platform:
+    for platform in all_platforms():
+        if platform.name == name:
+            return platform
+    raise UsageError(f"unknown platform {name!r}; use one of {', '.join(names())}")
+
+
+def fallback() -> Platform:
+    """The generic web: the platform of every host nobody owns, and the last capture step."""
+    return max(all_platforms(), key=lambda p: p.rank)
+
+
+def owner_of_host(host: str) -> Platform | None:
+    """The platform that owns ``host`` (any of its spellings), None for the generic web."""
+    for platform in all_platforms():
+        if host in platform.hosts:
+            return platform
+    return None
+
+
+def owner_of_url(url: str) -> Platform | None:
+    return owner_of_host(urlsplit(url).hostname or "")
+
+
+def platform_of(url: str) -> str:
+    """The platform name of a URL; the generic web's for a host no platform owns."""
+    return (owner_of_url(url) or fallback()).name
+
+
+def all_host_spellings() -> list[str]:
+    """Every host any platform owns, longest first (for finding bare links in text)."""
+    return sorted({h for p in all_platforms() for h in p.hosts}, key=len, reverse=True)
+
+
+def fetch_chain(url: str) -> list[Fetcher]:
+    """The steps that capture ``url``, in order: the owner's own adapter when it has one,
+    then yt-dlp, then the plain web fetch. The first that finds something wins."""
+    from archiver.platforms.ytdlp_media import YtDlpFetcher  # it asks this registry for names
+
+    owner = owner_of_url(url)
+    head: list[Fetcher] = [owner] if owner is not None and owner.adapter else []
+    return [*head, YtDlpFetcher(), fallback()]
