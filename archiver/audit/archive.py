@@ -9,6 +9,7 @@ from archiver.audit.blobs import check_blobs
 from archiver.audit.captures import check_captures
 from archiver.audit.checkpoint_stamps import check_checkpoint_stamps
 from archiver.audit.custody import check_custody
+from archiver.audit.logged_blobs import check_logged_blobs
 from archiver.audit.timestamps import check_timestamps
 from archiver.findings import Finding
 from archiver.settings import operator_name
@@ -26,6 +27,7 @@ def audit_archive(
         logged = events(catalog)
         findings = check_blobs(archive, on_disk, done)
         findings += check_captures(catalog, logged)
+        findings += check_logged_blobs(catalog, logged, on_disk)
         signed = checkpoints(catalog)
         findings += check_timestamps(catalog, logged, authorities(config))
         findings += check_checkpoint_stamps(logged, signed, authorities(config))
