@@ -11,6 +11,7 @@ import bagit
 import pytest
 
 from archiver.bundle.check import check_bag, opened_bundle
+from archiver.config import load_config
 
 
 @pytest.fixture
@@ -121,7 +122,7 @@ def test_zip_export_checks_the_same(site, media, cli_json, tmp_path):
     out = tmp_path / "bundle.zip"
     code, result = cli_json("export", captured["capture_id"], "-o", str(out))
     assert code == 0 and Path(result["path"]) == out and zipfile.is_zipfile(out)
-    with opened_bundle(out) as root:
+    with opened_bundle(out, load_config(None)) as root:
         assert check_bag(root) == []
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no partial left behind
 

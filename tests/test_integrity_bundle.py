@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -225,6 +226,32 @@ def test_a_zip_unpacking_past_the_limit_is_refused_before_extraction(exported, t
     assert done.returncode == 2 and "more than 2 times its size" in done.stderr, done.stderr
     done = run_archiver("verify", str(target), timeout=60)
     assert done.returncode == 1 and "payload-added" in done.stdout  # unpacked and checked as usual
+
+
+def test_the_zip_limits_come_from_the_config_and_are_checked(exported, tmp_path):
+    bag, _ = exported
+    target = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as zf:
+        for path in sorted(bag.rglob("*")):
+            if path.is_file():
+                zf.write(path, f"bundle/{path.relative_to(bag).as_posix()}")
+    base = Path(os.environ["ARCHIVER_CONFIG"]).read_text()  # the local TSA's settings
+
+    def verify_with(setting: str, **env: str) -> subprocess.CompletedProcess:
+        config = tmp_path / "limits.toml"
+        config.write_text(f"{base}\n[verify]\n{setting}\n")
+        return run_archiver("verify", str(target), env={"ARCHIVER_CONFIG": str(config), **env}, timeout=60)
+
+    done = verify_with("max_unpacked_bytes = 1000")
+    assert done.returncode == 2 and "more than the 1000 allowed" in done.stderr, done.stderr
+    done = verify_with("max_unpacked_bytes = 1000", ARCHIVER_MAX_UNPACKED_BYTES="100000000")
+    assert done.returncode == 0, done.stdout + done.stderr  # the variable overrides the file
+    done = verify_with('max_unpack_ratio = "lots"')
+    assert done.returncode == 2 and "verify.max_unpack_ratio must be a number" in done.stderr, done.stderr
+    for bad in ("max_unpack_ratio = 0", "max_unpacked_bytes = 2.5"):
+        done = verify_with(bad)
+        assert done.returncode == 2 and "[verify] max_unpack" in done.stderr and "above 0" in done.stderr, bad
+        assert len(done.stderr.strip().splitlines()) == 1
 
 
 def test_an_unreadable_tsa_roots_file_is_a_sentence(exported, cli, tmp_path):

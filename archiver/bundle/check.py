@@ -26,16 +26,14 @@ from archiver.bundle.payload import HASHES_SCHEMA, METADATA_SCHEMA
 from archiver.errors import UsageError
 from archiver.findings import Finding
 
-MAX_UNPACKED_BYTES = 20 * 1024**3
-# A bundle's bulk is already-compressed WARC and WACZ data, so it never deflates anywhere near this.
-MAX_UNPACK_RATIO = 1000
 # Findings after which nothing else in the bag may be read.
 UNUSABLE = frozenset({"not-a-bag", "name-not-utf8", "not-a-regular-file"})
 
 
 @contextmanager
-def opened_bundle(path: Path):
-    """A bag folder as it is, or a zipped bag unpacked to a temporary folder."""
+def opened_bundle(path: Path, config: dict[str, Any]):
+    """A bag folder as it is, or a zipped bag unpacked to a temporary folder (within the
+    ``[verify]`` zip limits of ``config``)."""
     if path.is_dir():
         yield path
         return
@@ -48,7 +46,7 @@ def opened_bundle(path: Path):
             target = (Path(tmp) / name).resolve()
             if not str(target).startswith(str(Path(tmp).resolve()) + "/"):
                 raise UsageError(f"{path} contains an unsafe path: {name!r}")
-        _refuse_bomb(path, zf)
+        _refuse_bomb(path, zf, config)
         try:
             zf.extractall(tmp)
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
@@ -57,23 +55,30 @@ def opened_bundle(path: Path):
         yield roots[0] if len(roots) == 1 and not (Path(tmp) / "bagit.txt").exists() else Path(tmp)
 
 
-def _env_limit(name: str, default: int, unit: str) -> int:
-    """A zip limit the verifier may raise or lower through the environment variable `name`."""
-    value = os.environ.get(name, "")
+def _limit(config: dict[str, Any], key: str, variable: str, unit: str) -> int:
+    """A zip limit from ``[verify] key``, which the environment variable ``variable`` overrides
+    (handy for one run on a big bundle without editing a file)."""
+    value: Any = os.environ.get(variable, "")
+    source = variable
+    if not value:
+        value, source = config["verify"][key], f"[verify] {key}"
     try:
-        return int(value) if value else default
-    except ValueError as exc:
-        raise UsageError(f"{name} must be {unit}, not {value!r}") from exc
+        number = int(value) if isinstance(value, str) or float(value).is_integer() else -1
+    except ValueError:
+        number = -1
+    if number <= 0:
+        raise UsageError(f"{source} must be {unit} above 0, not {value!r}")
+    return number
 
 
-def _refuse_bomb(path: Path, zf: zipfile.ZipFile) -> None:
+def _refuse_bomb(path: Path, zf: zipfile.ZipFile, config: dict[str, Any]) -> None:
     """Judged by the sizes the zip declares: zipfile never inflates an entry past its declared
     size (it fails the CRC instead), so their sum bounds what extraction can write."""
     total = sum(info.file_size for info in zf.infolist())
-    limit = _env_limit("ARCHIVER_MAX_UNPACKED_BYTES", MAX_UNPACKED_BYTES, "a number of bytes")
+    limit = _limit(config, "max_unpacked_bytes", "ARCHIVER_MAX_UNPACKED_BYTES", "a number of bytes")
     if total > limit:
         raise UsageError(f"{path} would unpack to {total} bytes, more than the {limit} allowed")
-    ratio = _env_limit("ARCHIVER_MAX_UNPACK_RATIO", MAX_UNPACK_RATIO, "a whole number")
+    ratio = _limit(config, "max_unpack_ratio", "ARCHIVER_MAX_UNPACK_RATIO", "a whole number")
     if total > ratio * max(path.stat().st_size, 1):
         raise UsageError(f"{path} would unpack to more than {ratio} times its size: a zip bomb, not a bundle")
 

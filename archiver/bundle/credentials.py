@@ -5,14 +5,21 @@ A capture's WARC records every header archiver sent and received, so a logged-in
 recorded; exported copies blank the values below and keep every name, so a reader still
 sees that a request was logged in (and with which cookies) without being able to reuse it.
 
-Deliberately kept, because they are not the researcher's secrets:
+URL parameters are blanked by name wherever the URL appears: the captured URL itself
+(a private link's ``?token=``, an ``auth=`` or ``access_token=`` pasted with it) as much
+as a redirect's. ``token`` is blanked even in X's syndication URLs, where it is only
+computed from the post id (see fetchers/x.py): a rule with no list of hosts cannot miss
+one, and the post id in the same URL still names the post.
+
+Deliberately kept, because they are not the researcher's secrets and are evidence:
 
 - X's ``x-guest-token``: an anonymous token any client gets for the asking, tied to no
   account; it also explains how an unauthenticated view was obtained.
-- ``token`` in X's syndication URLs: computed from the post id (see fetchers/x.py).
-- CDN signatures (``sig``, ``signature``, ``oh``, ``x-signature``...) and site API keys
-  (``key``): issued by the platform to every viewer of the page, and needed to read
-  which media URL was fetched.
+- CDN signatures of signed media links (``sig``, ``signature``, ``oh``, ``oe``,
+  ``X-Amz-Signature``, ``Expires``, ``Policy``, ``Key-Pair-Id``...) and site API keys
+  (``key``): the platform issues them to every viewer of the page, they carry no
+  account of ours, they expire, and they show that the platform itself served this
+  exact file; blanking them would leave a media URL nobody can match to the platform's.
 """
 
 from __future__ import annotations
@@ -41,6 +48,16 @@ URL_PARAMS = frozenset(
         "api_key",
         "apikey",
         "password",
+        "passwd",
+        "token",
+        "auth",
+        "authtoken",
+        "session",
+        "sessionid",
+        "session_id",
+        "session_token",
+        "secret",
+        "client_secret",
     }
 )
 

@@ -26,7 +26,6 @@ from archiver.bundle.bagit_files import (
     write_manifests,
     write_tag_manifests,
 )
-from archiver.bundle.credentials import redact_url
 from archiver.bundle.evidence import CUSTODY_DIR, ROOTS_DIR, add_capture_evidence, add_custody, add_tsa_roots
 from archiver.bundle.payload import CapturePayload, write_capture
 from archiver.bundle.report import render_report
@@ -192,7 +191,6 @@ def _add_wacz(
         url = payload.detail.get("final_url") or payload.detail.get("input_url")
         if url and payload.detail["kind"] == "capture":
             ts = payload.detail["started_at"]
-            url = redact_url(url)[0]  # as the redacted WARCs, and so the index, name it
             pages.append({"url": url, "ts": ts, "title": payload.detail.get("title") or url})
     if not warcs:
         return

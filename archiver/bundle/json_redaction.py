@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver.bundle.credentials import PLACEHOLDER, redact_header
+from archiver.bundle.url_redaction import blank_url
 
 _COOKIE_ATTRIBUTES = frozenset({"domain", "path", "expires", "version", "secure", "httponly", "max-age"})
 
@@ -38,7 +39,7 @@ def _walk(value: Any, path: str, redacted: list[dict[str, Any]]) -> Any:
     if isinstance(value, list):
         return [_walk(item, f"{path}[{i}]", redacted) for i, item in enumerate(value)]
     if not isinstance(value, dict):
-        return value
+        return blank_url(value, {"json_path": path}, redacted)  # webpage_url, each format's url...
     result = {}
     for key, item in value.items():
         where = f"{path}.{key}"

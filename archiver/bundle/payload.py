@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver.bundle.redaction import REDACTIONS_FILE, redact_copied_file, redactions_document
+from archiver.bundle.url_redaction import redact_detail
 from archiver.errors import ArchiverError
 from archiver.records import CustodyEvent
 from store import Archive
@@ -58,6 +59,7 @@ def write_capture(
     capture_id = detail["id"]
     folder = bag / "data" / "captures" / capture_id
     (folder / "files").mkdir(parents=True)
+    detail, blanked_urls = redact_detail(detail)  # as metadata.json, index.html and the WACZ show it
     payload = CapturePayload(capture_id, folder, detail)
     artifacts = []
     for artifact in detail["artifacts"]:
@@ -100,8 +102,8 @@ def write_capture(
     for a in artifacts:
         if perceptual.get(a["sha256"]) is not None:
             hashes["files"][a["path"]]["perceptual"] = perceptual[a["sha256"]]
-    if payload.redactions:
-        add_json(payload, bag, REDACTIONS_FILE, redactions_document(payload.redactions))
+    if payload.redactions or blanked_urls:
+        add_json(payload, bag, REDACTIONS_FILE, redactions_document(payload.redactions, blanked_urls))
     add_json(payload, bag, "metadata.json", metadata)
     add_json(payload, bag, "hashes.json", hashes)
     return payload

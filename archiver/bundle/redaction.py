@@ -25,6 +25,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from archiver.bundle.bagit_files import file_digests
 from archiver.bundle.credentials import PLACEHOLDER, rules
 from archiver.bundle.json_redaction import redact_json
+from archiver.bundle.url_redaction import SIGNED_FILES
 from archiver.bundle.warc_redaction import RedactedRecord, redact_warc
 from archiver.errors import ArchiverError
 from archiver.findings import Finding
@@ -80,14 +81,28 @@ def _redact_warc(source: Path, target: Path, original_sha256: str) -> list[Redac
         ) from exc
 
 
-def redactions_document(entries: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
+def redactions_document(entries: list[dict[str, Any]], urls: list[dict[str, Any]]) -> dict[str, Any]:
+    """``urls``: the capture's own URL fields blanked in metadata.json, index.html and the WACZ."""
+    document: dict[str, Any] = {
         "schema": REDACTIONS_SCHEMA,
         "placeholder": PLACEHOLDER,
         "rules": rules(),
         "originals": "original_sha256 names the file as captured, kept unchanged in the exporting archive",
         "files": entries,
+        "urls": urls,
     }
+    if urls or any(r.get("url_params") for e in entries for r in _blanks(e)):
+        document["signed"] = {
+            "files": list(SIGNED_FILES),
+            "note": "these keep URLs as captured: blanking would break the timestamp and custody proofs",
+        }
+    return document
+
+
+def _blanks(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every description of a blanked value in one derived file's entry."""
+    found = [b for record in entry.get("records", []) for b in record.get("redacted", [])]
+    return found + list(entry.get("fields", []))
 
 
 def check_redactions(

@@ -69,7 +69,7 @@ def verify_bundle(
 ) -> BundleVerdict:
     """``expect_key``: the archive key's id or fingerprint as the archive published it."""
     trust = Trust.of(config, tsa_roots)
-    with opened_bundle(path) as root:
+    with opened_bundle(path, config) as root:
         findings = check_bag(root)
         if any(f.kind in UNUSABLE for f in findings):
             return BundleVerdict(findings, None, None)
