@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from archiver.audit.against import Comparison, compare, load_published
-from archiver.audit.archive import audit_archive, record_audit, total_blob_bytes
+from archiver.audit.archive import audit_archive, record_audit
 from archiver.bundle.verify import BundleVerdict, verify_bundle
 from archiver.cliutil import (
     CatalogCorruptError,
@@ -25,6 +25,7 @@ from archiver.findings import Finding, report_json
 from archiver.progress import download_progress
 from archiver.timestamps.authorities import authorities
 from store.custody import custody_rows
+from store.queries import total_blob_bytes
 
 
 @click.command("verify")
@@ -97,7 +98,7 @@ def verify_command(
         with archive:
             config = load_config(archive.root)
             with download_progress(enabled=not as_json) as progress:
-                total, seen = total_blob_bytes(archive), [0]
+                total, seen = total_blob_bytes(archive.catalog), [0]
 
                 def done(size: int) -> None:
                     seen[0] += size
