@@ -76,19 +76,22 @@ def open_index(archive_root: Path, catalog: Catalog, which: IndexedTable) -> Has
 
 
 def image_rows(catalog: Catalog, ids: list[int]) -> dict[int, dict[str, Any]]:
-    return _by_id(catalog, "SELECT id, sha256, quality, phash FROM image_hashes WHERE id IN ({})", ids)
+    sql = "SELECT id, sha256, quality, phash FROM image_hashes WHERE id IN ({})"
+    return _by_key(catalog, sql, [int(i) for i in ids], "id")
 
 
 def frame_rows(catalog: Catalog, ids: list[int]) -> dict[int, dict[str, Any]]:
-    return _by_id(catalog, "SELECT id, sha256, t, quality FROM video_frame_hashes WHERE id IN ({})", ids)
+    sql = "SELECT id, sha256, t, quality FROM video_frame_hashes WHERE id IN ({})"
+    return _by_key(catalog, sql, [int(i) for i in ids], "id")
 
 
-def _by_id(catalog: Catalog, sql: str, ids: list[int]) -> dict[int, dict[str, Any]]:
-    found: dict[int, dict[str, Any]] = {}
-    for start in range(0, len(ids), 500):
-        part = [int(i) for i in ids[start : start + 500]]
+def _by_key(catalog: Catalog, sql: str, keys: list, column: str) -> dict[Any, dict[str, Any]]:
+    """Rows whose ``column`` is one of ``keys``, asked 500 at a time (SQLite's variable limit)."""
+    found: dict[Any, dict[str, Any]] = {}
+    for start in range(0, len(keys), 500):
+        part = keys[start : start + 500]
         for row in catalog.rows(sql.format(",".join("?" * len(part))), part):
-            found[row["id"]] = row
+            found[row[column]] = row
     return found
 
 
@@ -149,3 +152,28 @@ def perceptual_summary(catalog: Catalog, sha256: str) -> dict[str, Any] | None:
     if frames:
         summary["frames"] = [{"t": t, "pdq": code.hex(), "quality": quality} for t, code, quality in frames]
     return summary
+
+
+def hashed_blobs(catalog: Catalog) -> list[str]:
+    """Every blob that has perceptual hashes."""
+    return [
+        r[0] for r in catalog.db.execute("SELECT sha256 FROM perceptual_hash_status WHERE status = 'hashed'")
+    ]
+
+
+def picture_codes(catalog: Catalog, min_quality: int) -> list[tuple[str, bytes]]:
+    """Every picture variant's PDQ of at least this quality, as (sha256, code), in row order."""
+    rows = catalog.db.execute(
+        "SELECT sha256, pdq FROM image_hashes WHERE quality >= ? ORDER BY id", [min_quality]
+    ).fetchall()
+    return [(sha, bytes(code)) for sha, code in rows]
+
+
+def hashed_videos(catalog: Catalog) -> list[str]:
+    return [r[0] for r in catalog.db.execute("SELECT DISTINCT sha256 FROM video_frame_hashes")]
+
+
+def video_durations(catalog: Catalog, shas: list[str]) -> dict[str, float]:
+    """The duration of each of these blobs that has one."""
+    rows = _by_key(catalog, "SELECT sha256, duration FROM blobs WHERE sha256 IN ({})", shas, "sha256")
+    return {sha: float(row["duration"]) for sha, row in rows.items() if row["duration"]}

@@ -95,3 +95,24 @@ def capture_timestamps(catalog: Catalog, capture_id: str) -> list[dict[str, Any]
            FROM timestamps WHERE capture_id = ? ORDER BY gen_time, id""",
         [capture_id],
     )
+
+
+def capture_ids(catalog: Catalog, *, case_name: str | None = None) -> list[str]:
+    """Every successful capture's id (of one case, if given), oldest first."""
+    where, params = ("WHERE case_name = ?", [case_name]) if case_name else ("", [])
+    return [r["id"] for r in catalog.rows(f"SELECT id FROM captures {where} ORDER BY started_at, id", params)]
+
+
+def is_capture(catalog: Catalog, capture_id: str) -> bool:
+    """Whether the id is a successful capture's (not a failed attempt's), exactly."""
+    return catalog.one("SELECT id FROM captures WHERE id = ?", [capture_id]) is not None
+
+
+def blob_kind(catalog: Catalog, sha256: str) -> str | None:
+    """What a stored file is (image, video, ...), or None when the archive does not hold it."""
+    blob = catalog.one("SELECT kind FROM blobs WHERE sha256 = ?", [sha256])
+    return None if blob is None else blob["kind"]
+
+
+def total_blob_bytes(catalog: Catalog) -> int:
+    return catalog.db.execute("SELECT coalesce(sum(size), 0) FROM blobs").fetchone()[0]

@@ -35,10 +35,6 @@ def audit_archive(
     return findings
 
 
-def total_blob_bytes(archive: Archive) -> int:
-    return archive.catalog.db.execute("SELECT coalesce(sum(size), 0) FROM blobs").fetchone()[0]
-
-
 def record_audit(archive: Archive, findings: list[Finding], config: dict[str, Any]) -> None:
     """The audit itself is custody: who checked the archive, when, and what they found."""
     with archive.catalog.transaction():

@@ -12,6 +12,7 @@ from archiver.findings import Finding
 from archiver.records import CustodyEvent
 from store.catalog import Catalog
 from store.manifest import capture_manifest, manifest_digest, manifest_value
+from store.queries import capture_ids
 
 _FILE_FIELDS = ("role", "sha256", "size", "mime")
 
@@ -20,7 +21,7 @@ def check_captures(catalog: Catalog, events: list[CustodyEvent]) -> list[Finding
     logged = {
         e.subject: e for e in events if e.action in ("capture", "import") and "manifest_sha256" in e.detail
     }
-    captures = [r["id"] for r in catalog.rows("SELECT id FROM captures ORDER BY started_at, id")]
+    captures = capture_ids(catalog)
     findings = [
         Finding(
             "capture-missing",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from archiver.errors import ArchiverError, UsageError
 from store.catalog import Catalog
-from store.queries import capture_detail, search_captures
+from store.queries import capture_detail, capture_ids, search_captures
 
 
 class NotFoundError(ArchiverError):
@@ -26,12 +26,10 @@ def select_captures(
             chosen.append(detail["id"])
         return list(dict.fromkeys(chosen))
     if case_name:
-        rows = catalog.rows(
-            "SELECT id FROM captures WHERE case_name = ? ORDER BY started_at, id", [case_name]
-        )
-        if not rows:
+        found = capture_ids(catalog, case_name=case_name)
+        if not found:
             raise NotFoundError(f"no captures in case {case_name!r}")
-        return [r["id"] for r in rows]
+        return found
     rows = search_captures(catalog, query or "", limit=100_000)
     if not rows:
         raise NotFoundError(f"no captures match {query!r}")

@@ -18,7 +18,7 @@ from archiver.records import CustodyEvent
 from archiver.settings import load_config, operator_name
 from store.custody import append_event, events, latest_checkpoint
 from store.manifest import capture_manifest, manifest_digest
-from store.queries import capture_detail
+from store.queries import capture_detail, is_capture
 
 
 class NoSuchCaptureError(ArchiverError):
@@ -80,8 +80,8 @@ def note_command(capture_id: str, text: str, archive_dir: str | None, as_json: b
         subject = _resolve(archive, capture_id)
         config = load_config(archive.root)
         with archive.catalog.transaction():
-            is_capture = archive.catalog.one("SELECT id FROM captures WHERE id = ?", [subject]) is not None
-            hashes = [manifest_digest(capture_manifest(archive.catalog, subject))] if is_capture else []
+            of_capture = is_capture(archive.catalog, subject)
+            hashes = [manifest_digest(capture_manifest(archive.catalog, subject))] if of_capture else []
             event = append_event(
                 archive.catalog,
                 action="note",

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from archiver.audit.against import Comparison, compare, load_published
-from archiver.audit.archive import audit_archive, record_audit, total_blob_bytes
+from archiver.audit.archive import audit_archive, record_audit
 from archiver.bundle.verify import BundleVerdict, verify_bundle
 from archiver.cliutil import (
     CatalogCorruptError,
@@ -27,6 +27,7 @@ from archiver.settings import load_config
 from archiver.timestamps.authorities import authorities
 from store.archive import writable
 from store.custody import custody_rows
+from store.queries import total_blob_bytes
 
 
 @click.command("verify")
@@ -100,7 +101,7 @@ def verify_command(
         with archive:
             config = load_config(archive.root)
             with download_progress(enabled=not as_json) as progress:
-                total, seen = total_blob_bytes(archive), [0]
+                total, seen = total_blob_bytes(archive.catalog), [0]
 
                 def done(size: int) -> None:
                     seen[0] += size

@@ -17,7 +17,7 @@ from archiver.hashing.match import Matcher
 from archiver.hashing.video import FrameHash
 from archiver.records import Appearance
 from store.catalog import Catalog
-from store.perceptual import appearances, frame_hashes_of
+from store.perceptual import appearances, frame_hashes_of, hashed_blobs, hashed_videos, picture_codes
 
 BATCH = 256  # pictures searched per index call
 
@@ -27,9 +27,7 @@ def find_clusters(matcher: Matcher) -> list[dict[str, Any]]:
     parent: dict[str, str] = {}
     for a, b in [*_image_pairs(matcher), *_video_pairs(matcher)]:
         _union(parent, a, b)
-    hashed = [
-        r["sha256"] for r in catalog.rows("SELECT sha256 FROM perceptual_hash_status WHERE status = 'hashed'")
-    ]
+    hashed = hashed_blobs(catalog)
     groups: dict[str, list[str]] = defaultdict(list)
     for sha in hashed:
         groups[_find(parent, sha)].append(sha)
@@ -42,29 +40,22 @@ def find_clusters(matcher: Matcher) -> list[dict[str, Any]]:
 
 
 def _image_pairs(matcher: Matcher) -> list[tuple[str, str]]:
-    rows = matcher.catalog.db.execute(
-        "SELECT sha256, pdq FROM image_hashes WHERE quality >= ? ORDER BY id", [matcher.min_quality]
-    ).fetchall()
+    rows = picture_codes(matcher.catalog, matcher.min_quality)
     pairs = []
     for start in range(0, len(rows), BATCH):
         block = rows[start : start + BATCH]
-        for q, match in matcher.images_near([bytes(r[1]) for r in block]):
+        for q, match in matcher.images_near([code for _sha, code in block]):
             if match != block[q][0]:
                 pairs.append((block[q][0], match))
     return pairs
 
 
 def _video_pairs(matcher: Matcher) -> list[tuple[str, str]]:
-    videos = matcher.catalog.rows("SELECT DISTINCT sha256 FROM video_frame_hashes")
+    videos = hashed_videos(matcher.catalog)
     pairs = []
-    for row in videos:
-        frames = [
-            FrameHash(t, code, quality)
-            for t, code, quality in frame_hashes_of(matcher.catalog, row["sha256"])
-        ]
-        pairs += [
-            (row["sha256"], m.sha256) for m in matcher.similar_videos(frames) if m.sha256 != row["sha256"]
-        ]
+    for sha in videos:
+        frames = [FrameHash(t, code, quality) for t, code, quality in frame_hashes_of(matcher.catalog, sha)]
+        pairs += [(sha, m.sha256) for m in matcher.similar_videos(frames) if m.sha256 != sha]
     return pairs
 
 

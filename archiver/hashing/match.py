@@ -20,7 +20,7 @@ from archiver.hashing.video import ARCHIVE_FPS, FrameHash
 from archiver.records import NearMatch
 from store.catalog import Catalog
 from store.hashindex import HashIndex
-from store.perceptual import FRAMES, IMAGES, frame_rows, image_rows, open_index
+from store.perceptual import FRAMES, IMAGES, frame_rows, image_rows, open_index, video_durations
 
 UNRELATED_BITS = 128  # the expected PDQ distance between two unrelated pictures
 # Offsets of matched frame pairs that agree within this many seconds are one alignment:
@@ -85,7 +85,7 @@ class Matcher:
             known = pairs[row["sha256"]].get(q)
             if known is None or distance < known[0]:
                 pairs[row["sha256"]][q] = (distance, float(row["t"]))
-        durations = _durations(self.catalog, list(pairs))
+        durations = video_durations(self.catalog, list(pairs))
         found = [align(sha, usable, best, durations.get(sha)) for sha, best in pairs.items()]
         return sorted((m for m in found if m is not None), key=lambda m: (-m.score, m.distance, m.sha256))
 
@@ -148,15 +148,3 @@ def _keep_best(best: dict[str, NearMatch], match: NearMatch) -> None:
 def _score(distance: int) -> float:
     """1 for identical hashes, 0 at the distance unrelated pictures typically have."""
     return max(0.0, 1.0 - float(distance) / UNRELATED_BITS)
-
-
-def _durations(catalog: Catalog, shas: list[str]) -> dict[str, float]:
-    found: dict[str, float] = {}
-    for start in range(0, len(shas), 500):
-        part = shas[start : start + 500]
-        for row in catalog.rows(
-            f"SELECT sha256, duration FROM blobs WHERE sha256 IN ({','.join('?' * len(part))})", part
-        ):
-            if row["duration"]:
-                found[row["sha256"]] = float(row["duration"])
-    return found

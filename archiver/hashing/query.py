@@ -21,6 +21,7 @@ from archiver.pixel_limit import TooManyPixels
 from archiver.probe import probe
 from store.catalog import Catalog
 from store.perceptual import frame_hashes_of, image_hashes_of
+from store.queries import blob_kind
 
 
 @dataclass
@@ -89,12 +90,10 @@ def _from_file(path: Path) -> Query:
 
 
 def _from_blob(sha256: str, catalog: Catalog) -> Query | None:
-    blob = catalog.one("SELECT kind FROM blobs WHERE sha256 = ?", [sha256])
-    if blob is None:
+    kind = blob_kind(catalog, sha256)
+    if kind is None:
         return None
-    query = Query(
-        kind=blob["kind"] if blob["kind"] in ("image", "video") else "image", source="sha256", sha256=sha256
-    )
+    query = Query(kind=kind if kind in ("image", "video") else "image", source="sha256", sha256=sha256)
     stored = image_hashes_of(catalog, sha256)
     if stored is not None:
         query.image = ImageHashes(pdq=stored["pdq"], quality=stored["quality"], phash=stored["phash"] or "")
