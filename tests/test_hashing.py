@@ -6,14 +6,15 @@ import itertools
 from pathlib import Path
 
 import av
-import imagehash
 import numpy as np
 import pdqhash
 import pytest
+import skimage.data
 from PIL import Image
 
 from archiver.hashing.canonical import content_box
-from archiver.hashing.image import hamming, hash_image_file, pack_bits, phash_hex
+from archiver.hashing.image import hamming, hash_image_file, pack_bits
+from archiver.hashing.match import PHASH_AGREEMENT
 from archiver.hashing.video import hash_video_file
 from store.hashindex import HashIndex
 from tests.edits import IMAGE_EDITS, edited_jpeg, write_frames
@@ -110,10 +111,44 @@ def test_index_radius_search_is_exact_against_a_full_scan(tmp_path):
         assert {(i, 1000 + i) for i in range(40) if 5 + i <= radius} <= expected
 
 
-def test_phash_is_imagehash_phash(originals):
-    for path in originals.values():
-        with Image.open(path) as img:
-            assert phash_hex(img) == str(imagehash.phash(img))
+# pHash values that archives made before pHash came from imagehash hold (a numpy copy of it
+# then): scikit-image pictures resized and converted, then through the canonical preprocessing.
+STORED_BEFORE_IMAGEHASH = [
+    ("astronaut", 640, "RGBA", "c2924c5532bddfc8"),
+    ("astronaut", 123, "L", "c2924c5532bddfc8"),
+    ("camera", 640, "P", "bff1c1c0434e8cbc"),
+    ("camera", 123, "RGBA", "bff1c1c0434e8cbc"),
+    ("coffee", 640, "L", "bb8320376c0f3637"),
+    ("coffee", 123, "P", "bb8320376c0f3637"),
+    ("chelsea", 640, "RGBA", "b15fe6465121175e"),
+    ("chelsea", 123, "L", "b15fe6465121175e"),
+    ("rocket", 640, "P", "c0371bec1be51267"),
+    ("rocket", 123, "RGBA", "c0371bec1be51267"),
+    ("moon", 640, "L", "a3d9765014369c77"),
+    ("moon", 123, "P", "a3d9761214369c77"),
+]
+
+
+SIZES = {640: (640, 360), 123: (123, 77)}
+
+
+def _stored_form(tmp_path, name: str, width: int, mode: str) -> str:
+    path = tmp_path / f"{name}-{width}-{mode}.png"
+    Image.fromarray(getattr(skimage.data, name)()).resize(SIZES[width]).convert(mode).save(path)
+    return hash_image_file(path).phash
+
+
+@pytest.mark.parametrize(("name", "width", "mode", "stored"), STORED_BEFORE_IMAGEHASH)
+def test_phash_is_bit_for_bit_what_older_archives_stored(tmp_path, name, width, mode, stored):
+    assert _stored_form(tmp_path, name, width, mode) == stored
+
+
+def test_phash_on_exact_ties_stays_within_agreement(tmp_path):
+    """A checkerboard's low frequencies are exactly zero, the median too: rounding, not the
+    picture, decided those bits before; they still agree with what imagehash gives."""
+    for width, mode, stored in [(640, "L", "d7d500fd05d5a05d"), (123, "P", "d5d5aad50055aa5d")]:
+        now = _stored_form(tmp_path, "checkerboard", width, mode)
+        assert (int(now, 16) ^ int(stored, 16)).bit_count() <= PHASH_AGREEMENT
 
 
 def test_exif_orientation_is_applied_before_hashing(tmp_path):

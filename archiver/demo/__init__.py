@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
+if TYPE_CHECKING:  # archiver.shipped imports this package on every start-up: keep it light
+    import requests
 
 
 def replaying(config: dict[str, Any], session: requests.Session) -> AbstractContextManager[None]:
