@@ -9,7 +9,7 @@ Deliberately kept, because they are not the researcher's secrets:
 
 - X's ``x-guest-token``: an anonymous token any client gets for the asking, tied to no
   account; it also explains how an unauthenticated view was obtained.
-- ``token`` in X's syndication URLs: computed from the post id (see fetchers/x.py).
+- ``token`` in X's syndication URLs: computed from the post id (see platforms/x.py).
 - CDN signatures (``sig``, ``signature``, ``oh``, ``x-signature``...) and site API keys
   (``key``): issued by the platform to every viewer of the page, and needed to read
   which media URL was fetched.

@@ -20,6 +20,9 @@ from archiver.platforms.base import Fetcher, Platform
 
 _found: list[Platform] = []
 _extra: list[Platform] = []
+# Built on first use and again after each change of _extra: reports ask for every link.
+_ordered: list[Platform] = []
+_by_host: dict[str, Platform] = {}
 
 
 def _discover() -> list[Platform]:
@@ -31,23 +34,34 @@ def _discover() -> list[Platform]:
 
 
 def all_platforms() -> list[Platform]:
-    """Each platform once by name, in order of rank (and, within a rank, of discovery)."""
-    ordered = [*_extra, *sorted(_discover(), key=lambda p: p.rank)]
-    by_name: dict[str, Platform] = {}
-    for platform in ordered:
-        by_name.setdefault(platform.name, platform)
-    return list(by_name.values())
+    """Each platform once by name, in order of rank (within a rank, registered ones first,
+    then in order of discovery)."""
+    if not _ordered:
+        by_name: dict[str, Platform] = {}
+        for platform in sorted([*_extra, *_discover()], key=lambda p: p.rank):
+            by_name.setdefault(platform.name, platform)
+        _ordered.extend(by_name.values())
+        for platform in reversed(_ordered):  # the first platform to claim a host keeps it
+            _by_host.update(dict.fromkeys(platform.hosts, platform))
+    return _ordered
 
 
 @contextmanager
 def registered(platform: Platform) -> Iterator[Platform]:
-    """Add a platform defined outside this package for the length of a block, ahead of all
-    others (a plug-in, or a test proving that one class is all a new platform needs)."""
+    """Add a platform defined outside this package for the length of a block, ahead of the
+    others of its rank (a plug-in, or a test proving that one class is all a new platform needs)."""
     _extra.insert(0, platform)
+    _forget()
     try:
         yield platform
     finally:
         _extra.remove(platform)
+        _forget()
+
+
+def _forget() -> None:
+    _ordered.clear()
+    _by_host.clear()
 
 
 def names() -> list[str]:
@@ -63,15 +77,13 @@ def named(name: str) -> Platform:
 
 def fallback() -> Platform:
     """The generic web: the platform of every host nobody owns, and the last capture step."""
-    return max(all_platforms(), key=lambda p: p.rank)
+    return all_platforms()[-1]  # the highest rank sorts last
 
 
 def owner_of_host(host: str) -> Platform | None:
     """The platform that owns ``host`` (any of its spellings), None for the generic web."""
-    for platform in all_platforms():
-        if host in platform.hosts:
-            return platform
-    return None
+    all_platforms()
+    return _by_host.get(host)
 
 
 def owner_of_url(url: str) -> Platform | None:
