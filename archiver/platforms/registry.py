@@ -1,4 +1,4 @@
-"""Which platform a URL, a host or a name belongs to, and the steps that capture a URL.
+"""Which platform a URL, a host or a name belongs to.
 
 Every module of this package that lists platforms in a module-level ``PLATFORMS`` is
 found here on first use, so a new platform is one new file (plus its recordings): no
@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import archiver.platforms
 from archiver.errors import UsageError
-from archiver.platforms.base import Fetcher, Platform
+from archiver.platforms.base import Platform
 
 _found: list[Platform] = []
 _extra: list[Platform] = []
@@ -98,13 +98,3 @@ def platform_of(url: str) -> str:
 def all_host_spellings() -> list[str]:
     """Every host any platform owns, longest first (for finding bare links in text)."""
     return sorted({h for p in all_platforms() for h in p.hosts}, key=len, reverse=True)
-
-
-def fetch_chain(url: str) -> list[Fetcher]:
-    """The steps that capture ``url``, in order: the owner's own adapter when it has one,
-    then yt-dlp, then the plain web fetch. The first that finds something wins."""
-    from archiver.platforms.ytdlp_media import YtDlpFetcher  # it asks this registry for names
-
-    owner = owner_of_url(url)
-    head: list[Fetcher] = [owner] if owner is not None and owner.adapter else []
-    return [*head, YtDlpFetcher(), fallback()]
