@@ -28,8 +28,8 @@ from archiver.ingest import (
     ingest,
     probe_files,
 )
-from archiver.platforms import registry
 from archiver.platforms.base import FetchContext, FetchResult, ProgressCallback
+from archiver.platforms.chain import fetch_chain
 from archiver.platforms.http.deadline import fetch_deadline
 from archiver.platforms.http.session import make_session
 from archiver.screenshot import ScreenshotUnavailable, take_screenshot
@@ -136,14 +136,14 @@ def _fetch_recording(
     versions: dict[str, str],
     progress: ProgressCallback | None,
 ) -> FetchResult:
-    """Run the registry's capture steps for ``url`` with all HTTP traffic of this process
+    """Run the capture steps for ``url`` (platforms/chain.py) with all HTTP traffic of this process
     recorded to ``warc_path``."""
     ctx = FetchContext(config=config, session=make_session(config), progress=progress)
     with open(warc_path, "wb") as out:
         writer = WARCWriter(out, gzip=True)
         writer.write_record(writer.create_warcinfo_record(warc_path.name, _warcinfo(versions)))
         with recording_http(writer), ctx.session, replaying(config, ctx.session):
-            for fetcher in registry.fetch_chain(url):
+            for fetcher in fetch_chain(url):
                 attempt_dir = workdir / fetcher.name.replace(":", "_")
                 attempt_dir.mkdir()
                 try:

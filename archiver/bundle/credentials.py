@@ -15,9 +15,10 @@ Deliberately kept, because they are not the researcher's secrets and are evidenc
 
 - X's ``x-guest-token``: an anonymous token any client gets for the asking, tied to no
   account; it also explains how an unauthenticated view was obtained.
+- ``token`` in X's syndication URLs: computed from the post id (see platforms/x.py).
 - CDN signatures of signed media links (``sig``, ``signature``, ``oh``, ``oe``,
-  ``X-Amz-Signature``, ``Expires``, ``Policy``, ``Key-Pair-Id``...) and site API keys
-  (``key``): the platform issues them to every viewer of the page, they carry no
+  ``x-signature``, ``X-Amz-Signature``, ``Expires``, ``Policy``, ``Key-Pair-Id``...) and site
+  API keys (``key``): the platform issues them to every viewer of the page, they carry no
   account of ours, they expire, and they show that the platform itself served this
   exact file; blanking them would leave a media URL nobody can match to the platform's.
 """

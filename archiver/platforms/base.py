@@ -76,7 +76,10 @@ class Platform(ABC):
     """A site archiver knows, described in one place so reports, capture and sync agree on it.
 
     Subclasses fill in the class attributes; the registry discovers every module of this
-    package that lists its platforms in a module-level ``PLATFORMS``.
+    package that lists its platforms in a module-level ``PLATFORMS``. Pacing is per host,
+    not per platform: every request an adapter makes goes through http/polite.py (``get``,
+    ``get_file``, ``wait_turn``), which spaces them by ``[platforms] min_interval`` and
+    retries 429 and 5xx answers, so a platform's rate limits are its hosts' entries there.
     """
 
     name: ClassVar[str]  # as captures and sources record it: "telegram", "x", ...

@@ -1,4 +1,4 @@
-"""Which platform a URL, a host or a name belongs to, and the steps that capture a URL.
+"""Which platform a URL, a host or a name belongs to.
 
 Every module of this package that lists platforms in a module-level ``PLATFORMS`` is
 found here on first use, so a new platform is one new file (plus its recordings): no
@@ -16,10 +16,13 @@ from urllib.parse import urlsplit
 
 import archiver.platforms
 from archiver.errors import UsageError
-from archiver.platforms.base import Fetcher, Platform
+from archiver.platforms.base import Platform
 
 _found: list[Platform] = []
 _extra: list[Platform] = []
+# Built on first use and again after each change of _extra: reports ask for every link.
+_ordered: list[Platform] = []
+_by_host: dict[str, Platform] = {}
 
 
 def _discover() -> list[Platform]:
@@ -31,23 +34,34 @@ def _discover() -> list[Platform]:
 
 
 def all_platforms() -> list[Platform]:
-    """Each platform once by name, in order of rank (and, within a rank, of discovery)."""
-    ordered = [*_extra, *sorted(_discover(), key=lambda p: p.rank)]
-    by_name: dict[str, Platform] = {}
-    for platform in ordered:
-        by_name.setdefault(platform.name, platform)
-    return list(by_name.values())
+    """Each platform once by name, in order of rank (within a rank, registered ones first,
+    then in order of discovery)."""
+    if not _ordered:
+        by_name: dict[str, Platform] = {}
+        for platform in sorted([*_extra, *_discover()], key=lambda p: p.rank):
+            by_name.setdefault(platform.name, platform)
+        _ordered.extend(by_name.values())
+        for platform in reversed(_ordered):  # the first platform to claim a host keeps it
+            _by_host.update(dict.fromkeys(platform.hosts, platform))
+    return _ordered
 
 
 @contextmanager
 def registered(platform: Platform) -> Iterator[Platform]:
-    """Add a platform defined outside this package for the length of a block, ahead of all
-    others (a plug-in, or a test proving that one class is all a new platform needs)."""
+    """Add a platform defined outside this package for the length of a block, ahead of the
+    others of its rank (a plug-in, or a test proving that one class is all a new platform needs)."""
     _extra.insert(0, platform)
+    _forget()
     try:
         yield platform
     finally:
         _extra.remove(platform)
+        _forget()
+
+
+def _forget() -> None:
+    _ordered.clear()
+    _by_host.clear()
 
 
 def names() -> list[str]:
@@ -63,15 +77,13 @@ def named(name: str) -> Platform:
 
 def fallback() -> Platform:
     """The generic web: the platform of every host nobody owns, and the last capture step."""
-    return max(all_platforms(), key=lambda p: p.rank)
+    return all_platforms()[-1]  # the highest rank sorts last
 
 
 def owner_of_host(host: str) -> Platform | None:
     """The platform that owns ``host`` (any of its spellings), None for the generic web."""
-    for platform in all_platforms():
-        if host in platform.hosts:
-            return platform
-    return None
+    all_platforms()
+    return _by_host.get(host)
 
 
 def owner_of_url(url: str) -> Platform | None:
@@ -86,13 +98,3 @@ def platform_of(url: str) -> str:
 def all_host_spellings() -> list[str]:
     """Every host any platform owns, longest first (for finding bare links in text)."""
     return sorted({h for p in all_platforms() for h in p.hosts}, key=len, reverse=True)
-
-
-def fetch_chain(url: str) -> list[Fetcher]:
-    """The steps that capture ``url``, in order: the owner's own adapter when it has one,
-    then yt-dlp, then the plain web fetch. The first that finds something wins."""
-    from archiver.platforms.ytdlp_media import YtDlpFetcher  # it asks this registry for names
-
-    owner = owner_of_url(url)
-    head: list[Fetcher] = [owner] if owner is not None and owner.adapter else []
-    return [*head, YtDlpFetcher(), fallback()]
