@@ -3,7 +3,7 @@
 The blob files are named by their SHA-256 and hold the bytes exactly as captured; that
 is all that survives the catalog. Capture rows (URLs, post text, authors, cases, times),
 reports, failed attempts, RFC 3161 tokens, the custody log and its signed checkpoints
-live only in catalog.db. So a rebuild can honestly say "these bytes were in the archive",
+live only in the catalog file (catalog.db); so a rebuild can honestly say "these bytes were in the archive",
 no more: every intact blob becomes one recovered item (an import whose note says so),
 with its probe facts and perceptual hashes, so `show`, `lookup` and `export` find it
 again. A new custody log starts with one event saying the catalog was rebuilt and what
@@ -31,6 +31,7 @@ from store import Archive
 from store.catalog import Catalog, CorruptCatalogError
 from store.clock import new_id, utc_now
 from store.custody import append_event, prepare_signing_key
+from store.queries import record_count
 
 CATALOG = "catalog.db"
 BUILDING = "catalog.rebuilding.db"
@@ -95,7 +96,7 @@ def rebuild_catalog(root: Path, config: dict[str, Any]) -> RebuildResult:
                     "corrupt_blobs": result.corrupt_blobs,
                     "lost": list(LOST),
                 },
-            )["seq"]
+            ).seq
     finally:
         archive.close()
     if previous is not None:
@@ -118,10 +119,7 @@ def _previous_catalog(root: Path) -> Path | None:
     except CorruptCatalogError:
         return path  # unreadable: kept aside, never deleted, for whoever can salvage it
     try:
-        rows = sum(
-            catalog.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for table in ("blobs", "captures", "custody_events")
-        )
+        rows = record_count(catalog)
     finally:
         catalog.close()
     if rows:

@@ -116,3 +116,33 @@ def blob_kind(catalog: Catalog, sha256: str) -> str | None:
 
 def total_blob_bytes(catalog: Catalog) -> int:
     return catalog.db.execute("SELECT coalesce(sum(size), 0) FROM blobs").fetchone()[0]
+
+
+def blob_digests(catalog: Catalog) -> set[str]:
+    return {r["sha256"] for r in catalog.rows("SELECT sha256 FROM blobs")}
+
+
+def used_blobs_since(catalog: Catalog, since: str) -> list[str]:
+    """Blobs stored after ``since`` that an artifact or a failed attempt's WARC uses."""
+    rows = catalog.rows(
+        """SELECT sha256 FROM blobs b
+           WHERE first_stored_at > ?
+             AND (EXISTS (SELECT 1 FROM artifacts a WHERE a.sha256 = b.sha256)
+                  OR EXISTS (SELECT 1 FROM failed_attempts f WHERE f.warc_sha256 = b.sha256))
+           ORDER BY sha256""",
+        [since],
+    )
+    return [r["sha256"] for r in rows]
+
+
+def failed_attempts_since(catalog: Catalog, since: str) -> list[str]:
+    return [
+        r["id"]
+        for r in catalog.rows("SELECT id FROM failed_attempts WHERE started_at > ? ORDER BY id", [since])
+    ]
+
+
+def record_count(catalog: Catalog) -> int:
+    """Blobs, captures and custody events catalogued: zero for a catalog that holds no archive."""
+    tables = ("blobs", "captures", "custody_events")
+    return sum(catalog.one(f"SELECT count(*) AS n FROM {table}")["n"] for table in tables)

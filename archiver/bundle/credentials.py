@@ -8,14 +8,13 @@ sees that a request was logged in (and with which cookies) without being able to
 URL parameters are blanked by name wherever the URL appears: the captured URL itself
 (a private link's ``?token=``, an ``auth=`` or ``access_token=`` pasted with it) as much
 as a redirect's. ``token`` is blanked even in X's syndication URLs, where it is only
-computed from the post id (see fetchers/x.py): a rule with no list of hosts cannot miss
+computed from the post id (see platforms/x.py): a rule with no list of hosts cannot miss
 one, and the post id in the same URL still names the post.
 
 Deliberately kept, because they are not the researcher's secrets and are evidence:
 
 - X's ``x-guest-token``: an anonymous token any client gets for the asking, tied to no
   account; it also explains how an unauthenticated view was obtained.
-- ``token`` in X's syndication URLs: computed from the post id (see platforms/x.py).
 - CDN signatures of signed media links (``sig``, ``signature``, ``oh``, ``oe``,
   ``x-signature``, ``X-Amz-Signature``, ``Expires``, ``Policy``, ``Key-Pair-Id``...) and site
   API keys (``key``): the platform issues them to every viewer of the page, they carry no

@@ -62,8 +62,9 @@ def export_command(
             " log and sealed with a new signed checkpoint; copy the archive to writable storage and export"
             " from the copy (nothing was written)"
         )
+    wanted = [checked_id(i) for i in capture_ids]
     with open_archive(archive_dir, existing=True) as archive:
-        ids = select_captures(archive.catalog, [checked_id(i) for i in capture_ids], case_name, query)
+        ids = select_captures(archive.catalog, wanted, case_name, query)
         config = load_config(archive.root)
         with count_progress("exporting", len(ids), enabled=not as_json) as progress:
             result = export_bundle(archive, ids, out, config, progress=progress)
