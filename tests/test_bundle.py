@@ -11,7 +11,7 @@ import bagit
 import pytest
 
 from archiver.bundle.check import check_bag, opened_bundle
-from archiver.config import load_config
+from archiver.settings import load_config
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 import pytest
 
 from archiver.capture import capture_url
-from archiver.config import load_config
 from archiver.demo.server import load_recording
 from archiver.errors import FetchError, UsageError
 from archiver.ingest import StagedFile
@@ -23,6 +22,7 @@ from archiver.platforms.listing import Listing, PostRef, parse_time
 from archiver.platforms.urls import normalize_url
 from archiver.reports.extract import extract_targets
 from archiver.reports.read import parse_report
+from archiver.settings import load_config
 from archiver.sources.registry import make_source
 from archiver.sources.sync import sync_source
 from store import Archive
