@@ -19,7 +19,7 @@ from store.archive_key import ArchiveKey, key_id, signature_holds
 from store.canonical import canonical_json
 from store.catalog import Catalog
 from store.clock import utc_now
-from store.manifest import CURRENT_VERSION, capture_manifest, manifest_digest, manifest_value
+from store.manifest import CURRENT_VERSION, add_url_salt, capture_manifest, manifest_digest, manifest_value
 from store.merkle import RootBuilder, leaf_hash
 from store.records import CustodyEvent
 
@@ -75,7 +75,11 @@ def append_event(
 
 
 def log_capture(catalog: Catalog, capture_id: str) -> CustodyEvent:
-    """The event for a capture or import just written: its manifest digest and every file's."""
+    """The event for a capture or import just written: its manifest digest and every file's.
+
+    Its URL is the manifest's, credentials hidden as there: the event is signed bytes too.
+    """
+    add_url_salt(catalog, capture_id)
     manifest = manifest_value(catalog, capture_id)
     digest = manifest_digest(capture_manifest(catalog, capture_id))
     capture = manifest["capture"]

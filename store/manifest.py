@@ -9,6 +9,10 @@ What goes into it is an explicit list of fields per manifest version, never "eve
 column": a migration that adds a column must not change the manifest of a capture made
 before it. A version, once released, is frozen; a capture is rebuilt under the version
 its capture/import event recorded (events from before versions were recorded are 1).
+
+Version 2 holds the same fields as version 1, with the values of credential parameters
+in its URLs hidden behind a keyed digest (store.url_hiding), so that no signed file of a
+bundle carries a private link's token.
 """
 
 from __future__ import annotations
@@ -19,16 +23,18 @@ from typing import Any
 
 from store.canonical import canonical_json
 from store.catalog import Catalog
+from store.url_hiding import hide_url, hide_urls_in, new_salt
 
-CURRENT_VERSION = 1
-CAPTURE_FIELDS: dict[int, tuple[str, ...]] = {
-    1: (
-        "id", "kind", "input_url", "final_url", "platform", "extractor", "post_id", "author", "handle",
-        "title", "post_text", "post_time", "case_name", "started_at", "ended_at", "operator",
-        "tool_versions", "note", "metadata",
-    ),
-}  # fmt: skip
+CURRENT_VERSION = 2
+_V1_FIELDS = (
+    "id", "kind", "input_url", "final_url", "platform", "extractor", "post_id", "author", "handle",
+    "title", "post_text", "post_time", "case_name", "started_at", "ended_at", "operator",
+    "tool_versions", "note", "metadata",
+)  # fmt: skip
+CAPTURE_FIELDS: dict[int, tuple[str, ...]] = {1: _V1_FIELDS, 2: _V1_FIELDS}
+FIRST_HIDING_VERSION = 2  # from this version on, URL credentials are hidden (store.url_hiding)
 _JSON_COLUMNS = ("tool_versions", "metadata")
+_URL_COLUMNS = ("input_url", "final_url")
 
 
 class UnknownCaptureError(LookupError):
@@ -55,6 +61,11 @@ def recorded_version(catalog: Catalog, capture_id: str) -> int:
     return json.loads(event["detail"]).get("manifest_version", 1)
 
 
+def hides_credentials(catalog: Catalog, capture_id: str) -> bool:
+    """Whether the capture's signed files hide URL credentials (false for version 1 captures)."""
+    return recorded_version(catalog, capture_id) >= FIRST_HIDING_VERSION
+
+
 def manifest_value(catalog: Catalog, capture_id: str) -> dict[str, Any]:
     version = recorded_version(catalog, capture_id)
     fields = CAPTURE_FIELDS.get(version)
@@ -71,7 +82,28 @@ def manifest_value(catalog: Catalog, capture_id: str) -> dict[str, Any]:
            WHERE a.capture_id = ? ORDER BY a.name""",
         [capture_id],
     )
+    if version >= FIRST_HIDING_VERSION:
+        _hide_credentials(row, artifacts, url_salt(catalog, capture_id))
     return {"schema": manifest_schema(version), "capture": row, "artifacts": artifacts}
+
+
+def _hide_credentials(row: dict[str, Any], artifacts: list[dict[str, Any]], salt: bytes) -> None:
+    for key in _URL_COLUMNS:
+        row[key] = hide_url(row[key], salt)
+    row["metadata"] = hide_urls_in(row["metadata"], salt)
+    for artifact in artifacts:
+        artifact["source_url"] = hide_url(artifact["source_url"], salt)
+
+
+def url_salt(catalog: Catalog, capture_id: str) -> bytes:
+    """The capture's salt; a deleted salt row reads as empty, so the manifest no longer matches."""
+    row = catalog.one("SELECT salt FROM url_salts WHERE capture_id = ?", [capture_id])
+    return row["salt"] if row else b""
+
+
+def add_url_salt(catalog: Catalog, capture_id: str) -> None:
+    """Give a capture about to be logged its salt (inside the transaction that writes it)."""
+    catalog.insert_or_ignore("url_salts", {"capture_id": capture_id, "salt": new_salt()})
 
 
 def capture_manifest(catalog: Catalog, capture_id: str) -> bytes:

@@ -254,6 +254,7 @@ def test_removing_the_newest_capture_whole(two_imports, cli_json, archive_dir, t
         _truncate(conn, first)
         conn.execute("DELETE FROM timestamps WHERE capture_id = ?", [victim])
         conn.execute("DELETE FROM artifacts WHERE capture_id = ?", [victim])
+        conn.execute("DELETE FROM url_salts WHERE capture_id = ?", [victim])
         conn.execute("DELETE FROM captures WHERE id = ?", [victim])
         for sha in shas:
             for table in ("image_hashes", "perceptual_hash_status", "blob_sha512", "blobs"):

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from urllib.parse import unquote_plus
 
+from store.url_hiding import HIDDEN_PARAMS
+
 PLACEHOLDER = "REDACTED"
 
 # Request headers whose whole value is a credential (the auth scheme, e.g. "Bearer", is kept).
@@ -36,30 +38,9 @@ REQUEST_HEADERS = frozenset({"authorization", "proxy-authorization", "x-csrf-tok
 COOKIE_HEADERS = frozenset({"cookie", "set-cookie"})
 # Headers holding a URL, whose query may carry a token (a redirect to ...?access_token=).
 URL_HEADERS = frozenset({"location", "content-location", "referer"})
-# Query parameters that are credentials wherever they appear (compared case-insensitively).
-URL_PARAMS = frozenset(
-    {
-        "access_token",
-        "auth_token",
-        "id_token",
-        "refresh_token",
-        "oauth_token",
-        "oauth_verifier",
-        "api_key",
-        "apikey",
-        "password",
-        "passwd",
-        "token",
-        "auth",
-        "authtoken",
-        "session",
-        "sessionid",
-        "session_id",
-        "session_token",
-        "secret",
-        "client_secret",
-    }
-)
+# Query parameters that are credentials wherever they appear (compared case-insensitively):
+# the ones manifests hide, so that every name hidden in a signed file is blanked in the rest.
+URL_PARAMS = HIDDEN_PARAMS
 
 
 def rules() -> dict[str, list[str]]:

@@ -38,6 +38,7 @@ from archiver.settings import operator_name
 from store import Archive
 from store.clock import utc_now
 from store.digests import known_sha512, remember_sha512
+from store.manifest import hides_credentials
 from store.perceptual import perceptual_summary
 from store.queries import capture_detail
 
@@ -156,12 +157,15 @@ def _write_captures(
     """Copy captures two at a time: SHA-512 is the slowest part of an export, and each
     copy hashes in threads that release the GIL, so a second capture uses the other cores."""
     details = [capture_detail(archive.catalog, capture_id) for capture_id in capture_ids]
+    hidden = {capture_id: hides_credentials(archive.catalog, capture_id) for capture_id in capture_ids}
     blobs = sorted({a["sha256"] for d in details for a in d["artifacts"]})
     known = known_sha512(archive.catalog, blobs)
     perceptual = {sha: perceptual_summary(archive.catalog, sha) for sha in blobs}
     payloads: list[CapturePayload] = []
     with ThreadPoolExecutor(max_workers=COPY_WORKERS) as pool:
-        for payload in pool.map(lambda d: write_capture(archive, d, bag, known, perceptual), details):
+        for payload in pool.map(
+            lambda d: write_capture(archive, d, bag, known, perceptual, hidden[d["id"]]), details
+        ):
             payloads.append(payload)
             if progress is not None:
                 progress("exporting", len(payloads), len(capture_ids))

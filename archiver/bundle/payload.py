@@ -52,10 +52,12 @@ def write_capture(
     bag: Path,
     known_sha512: dict[str, str],
     perceptual: dict[str, dict[str, Any] | None],
+    signed_files_hide_urls: bool,
 ) -> CapturePayload:
     """Copy one capture's files and describe them; touches blobs only, so captures can be
-    written side by side (``detail``, the SHA-512s already known and the perceptual hashes
-    are read from the catalog beforehand, by the caller, on the catalog's own thread)."""
+    written side by side (``detail``, the SHA-512s already known, the perceptual hashes and
+    whether its manifest hides URL credentials are read from the catalog beforehand, by the
+    caller, on the catalog's own thread)."""
     capture_id = detail["id"]
     folder = bag / "data" / "captures" / capture_id
     (folder / "files").mkdir(parents=True)
@@ -103,7 +105,12 @@ def write_capture(
         if perceptual.get(a["sha256"]) is not None:
             hashes["files"][a["path"]]["perceptual"] = perceptual[a["sha256"]]
     if payload.redactions or blanked_urls:
-        add_json(payload, bag, REDACTIONS_FILE, redactions_document(payload.redactions, blanked_urls))
+        add_json(
+            payload,
+            bag,
+            REDACTIONS_FILE,
+            redactions_document(payload.redactions, blanked_urls, signed_files_hide_urls),
+        )
     add_json(payload, bag, "metadata.json", metadata)
     add_json(payload, bag, "hashes.json", hashes)
     return payload

@@ -81,8 +81,14 @@ def _redact_warc(source: Path, target: Path, original_sha256: str) -> list[Redac
         ) from exc
 
 
-def redactions_document(entries: list[dict[str, Any]], urls: list[dict[str, Any]]) -> dict[str, Any]:
-    """``urls``: the capture's own URL fields blanked in metadata.json, index.html and the WACZ."""
+def redactions_document(
+    entries: list[dict[str, Any]], urls: list[dict[str, Any]], signed_files_hide_urls: bool
+) -> dict[str, Any]:
+    """``urls``: the capture's own URL fields blanked in metadata.json, index.html and the WACZ.
+
+    A capture of manifest version 1 keeps its URLs as captured in the signed files, which
+    ``signed`` then says; later versions hide their credentials there (store.url_hiding).
+    """
     document: dict[str, Any] = {
         "schema": REDACTIONS_SCHEMA,
         "placeholder": PLACEHOLDER,
@@ -92,11 +98,15 @@ def redactions_document(entries: list[dict[str, Any]], urls: list[dict[str, Any]
         "urls": urls,
     }
     if urls or any(r.get("url_params") for e in entries for r in _blanks(e)):
-        document["signed"] = {
-            "files": list(SIGNED_FILES),
-            "note": "these keep URLs as captured: blanking would break the timestamp and custody proofs",
-        }
+        document["signed"] = {"files": list(SIGNED_FILES), "note": _SIGNED_NOTES[signed_files_hide_urls]}
     return document
+
+
+_SIGNED_NOTES = {
+    False: "these keep URLs as captured: blanking would break the timestamp and custody proofs",
+    True: "these hold each credential value as HIDDEN- and a digest keyed by a salt that only the"
+    " exporting archive keeps: the proofs hold and the value cannot be recovered from the bundle",
+}
 
 
 def _blanks(entry: dict[str, Any]) -> list[dict[str, Any]]:

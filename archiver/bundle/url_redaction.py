@@ -8,9 +8,11 @@ touched (the capture's input and final URL, each file's source URL, and string v
 platform metadata that are URLs); a URL quoted inside a post's text is the post's
 content, and stays as posted.
 
-Two files keep the URL as captured: manifest.json, which the RFC 3161 tokens cover, and
-the custody events in custody.json, which the signed Merkle tree covers. Blanking
-either would break its proof, so redactions.json names them instead (see ``signed``).
+Two files are signed bytes: manifest.json, which the RFC 3161 tokens cover, and the
+custody events in custody.json, which the signed Merkle tree covers. Blanking either
+would break its proof. From manifest version 2 they were written with each credential
+value already hidden (store.url_hiding); a version 1 capture keeps its URLs as captured
+there, and redactions.json names both files (see ``signed``).
 """
 
 from __future__ import annotations
