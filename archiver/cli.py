@@ -8,25 +8,78 @@ from archiver import __version__
 from archiver.lazy_group import LazyGroup
 from archiver.terminal import cleaned_output
 
-# name -> "module:command"; each module is imported only when its command runs.
+# name -> ("module:command", its one-line summary). Each module is imported only when its
+# command runs; `archiver --help` lists the summaries without importing any (a test holds
+# each summary to its command's own docstring).
 COMMANDS = {
-    "capture": "archiver.commands.capture:capture_command",
-    "import": "archiver.commands.importing:import_command",
-    "show": "archiver.commands.browse:show_command",
-    "list": "archiver.commands.browse:list_command",
-    "search": "archiver.commands.browse:search_command",
-    "export": "archiver.commands.export:export_command",
-    "report": "archiver.commands.report:report_command",
-    "demo": "archiver.commands.demo:demo_command",
-    "sources": "archiver.commands.sources:sources_command",
-    "log": "archiver.commands.custody:log_command",
-    "note": "archiver.commands.custody:note_command",
-    "timestamp": "archiver.commands.timestamp:timestamp_command",
-    "verify": "archiver.commands.verify:verify_command",
-    "checkpoint": "archiver.commands.checkpoint:checkpoint_group",
-    "lookup": "archiver.commands.lookup:lookup_command",
-    "dupes": "archiver.commands.dupes:dupes_command",
-    "rebuild-catalog": "archiver.commands.rebuild:rebuild_catalog_command",
+    "capture": (
+        "archiver.commands.capture:capture_command",
+        "Fetch posts, pages or media files and keep them, exactly as served.",
+    ),
+    "import": (
+        "archiver.commands.importing:import_command",
+        "Add footage already on disk (files, or folders recursively) to the archive.",
+    ),
+    "show": (
+        "archiver.commands.browse:show_command",
+        "Show one capture (or failed attempt) with its files and hashes.",
+    ),
+    "list": (
+        "archiver.commands.browse:list_command",
+        "List captures, newest first.",
+    ),
+    "search": (
+        "archiver.commands.browse:search_command",
+        "Full-text search over titles, post text, URLs, authors, cases and notes.",
+    ),
+    "export": (
+        "archiver.commands.export:export_command",
+        "Export captures as a BagIt evidence bundle that anyone can verify offline.",
+    ),
+    "report": (
+        "archiver.commands.report:report_command",
+        "Read a report and list what it cites: links, @handles and named sources.",
+    ),
+    "demo": (
+        "archiver.commands.demo:demo_command",
+        "Run report -> captures -> lookup -> export -> verify offline, against a local replay server.",
+    ),
+    "sources": (
+        "archiver.commands.sources:sources_command",
+        "The sources registry: channels and accounts reports cite, and syncing them.",
+    ),
+    "log": (
+        "archiver.commands.custody:log_command",
+        "Show the custody log: every capture, import, timestamp, export, audit and note.",
+    ),
+    "note": (
+        "archiver.commands.custody:note_command",
+        "Add an analyst's note about a capture to the custody log.",
+    ),
+    "timestamp": (
+        "archiver.commands.timestamp:timestamp_command",
+        "Timestamp every capture that a configured TSA has not stamped yet.",
+    ),
+    "verify": (
+        "archiver.commands.verify:verify_command",
+        "Audit the whole archive, or check an evidence bundle offline.",
+    ),
+    "checkpoint": (
+        "archiver.commands.checkpoint:checkpoint_group",
+        "Signed checkpoints of the custody log, for keeping outside the archive.",
+    ),
+    "lookup": (
+        "archiver.commands.lookup:lookup_command",
+        "Have we archived this picture or clip, and where did it appear first?",
+    ),
+    "dupes": (
+        "archiver.commands.dupes:dupes_command",
+        "Group the archive's pictures and videos into clusters of near-duplicates.",
+    ),
+    "rebuild-catalog": (
+        "archiver.commands.rebuild:rebuild_catalog_command",
+        "Rebuild a lost catalog.db from the archive's blob files, when there is no backup.",
+    ),
 }
 
 

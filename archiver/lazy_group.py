@@ -45,9 +45,22 @@ class LazyCommands(dict):
 
 
 class LazyGroup(click.Group):
-    def __init__(self, *args, lazy_commands: dict[str, str], **kwargs) -> None:
+    """``lazy_commands``: name -> ("module:attribute", one-line summary for the group's help)."""
+
+    def __init__(self, *args, lazy_commands: dict[str, tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.commands = LazyCommands(lazy_commands)
+        self.commands = LazyCommands({name: target for name, (target, _) in lazy_commands.items()})
+        self.summaries = {name: summary for name, (_, summary) in lazy_commands.items()}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command table from the summaries, so that --help imports no command."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = [(name, click.utils.make_default_short_help(self.summaries[name], limit)) for name in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)

@@ -15,8 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
+from store.sqlite import Database
 from store.sqlite.migrations import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 60_000
