@@ -39,9 +39,20 @@ _STATUS = re.compile(r"^/(?:i/web|(?P<user>[^/]+))/status(?:es)?/(?P<id>\d+)")
 # The canonical post address drops the photo/video/analytics tails of a status link.
 _CANONICAL_STATUS = re.compile(_STATUS.pattern + r"(?:/(?:photo|video)/\d+|/analytics)?/?$")
 _LOGIN_HINTS = ("log in", "age-restricted", "protected", "sensitive")
+_HIDDEN = "X shows logged-out visitors a tombstone with no reason: the post is hidden from them, not deleted"
 _NEXT_DATA = re.compile(
     r'<script id="__NEXT_DATA__" type="application/json">(?P<json>.*?)</script>', re.DOTALL
 )
+
+
+class HiddenFromLoggedOutError(LoginRequiredError):
+    """X's tombstone without a reason: the post exists but is kept from logged-out visitors.
+
+    A deleted post gets a 404 or an empty answer instead, so the failed attempt records
+    which of the two a researcher saw on that day.
+    """
+
+    kind = "hidden-from-logged-out"
 
 
 def status_address(url: str) -> tuple[str, str] | None:
@@ -137,7 +148,9 @@ class X(Platform):
         if not post:
             raise FetchError(f"X says the post {url} does not exist or was deleted")
         if post.get("__typename") == "TweetTombstone":
-            reason = ((post.get("tombstone") or {}).get("text") or {}).get("text", "")
+            reason = (((post.get("tombstone") or {}).get("text") or {}).get("text") or "").strip()
+            if not reason:
+                raise HiddenFromLoggedOutError("X", url, _HIDDEN, cookies_file=ctx.cookies_file)
             if any(hint in reason.lower() for hint in _LOGIN_HINTS):
                 raise LoginRequiredError("X", url, reason, cookies_file=ctx.cookies_file)
             raise FetchError(f"X shows no post at {url}: {reason or 'unavailable'}")
@@ -156,12 +169,8 @@ class X(Platform):
             raise LoginRequiredError("X", url, f"HTTP {response.status_code}", cookies_file=ctx.cookies_file)
         if response.status_code >= 400:
             raise FetchError(f"X answered HTTP {response.status_code} for the timeline of @{handle}")
-        entries = _timeline_entries(response.text, url)
-        if not entries:
-            empty = "the timeline came back empty, as it does without a logged-in session"
-            raise LoginRequiredError("X", url, empty, cookies_file=ctx.cookies_file)
         posts = []
-        for entry in entries:
+        for entry in _timeline_entries(response.text, url):
             tweet = (entry.get("content") or {}).get("tweet") or {}
             post_id = tweet.get("id_str")
             if entry.get("type") != "tweet" or not post_id:
@@ -170,6 +179,9 @@ class X(Platform):
             posts.append(
                 PostRef(f"https://x.com/{author}/status/{post_id}", post_id, _when(tweet.get("created_at")))
             )
+        if not posts:  # no entries, or none a post: never an empty "ok" that hides the login wall
+            empty = "the timeline widget listed no posts, as it does without a logged-in session"
+            raise LoginRequiredError("X", url, empty, cookies_file=ctx.cookies_file)
         return Listing(posts, 1)
 
 

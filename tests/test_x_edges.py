@@ -1,0 +1,62 @@
+"""X's edge cases against recorded answers: a tombstone without text, an empty timeline widget,
+and GraphQL answers that keep the author's name in ``core`` (a real saved response)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from archiver.demo.server import Route
+from tests.replay import configure, start_replay
+
+HIDDEN = "https://x.com/someone/status/1862000000000000505"
+
+
+@pytest.fixture(scope="module")
+def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("replay-media")
+
+
+def _hidden_tombstone() -> Route:
+    """What the syndication endpoint answers for a post it keeps from logged-out visitors."""
+    body = {"__typename": "TweetTombstone", "tombstone": {"text": {"text": "", "entities": [], "rtl": False}}}
+    return Route(
+        host="cdn.syndication.twimg.com",
+        path="/tweet-result",
+        query={"id": "1862000000000000505"},
+        headers={"Content-Type": "application/json"},
+        body=json.dumps(body).encode(),
+    )
+
+
+def test_tombstone_without_text_says_hidden_not_deleted(archive_dir, media_dir, cli, cli_json):
+    with start_replay(media_dir, [_hidden_tombstone()]) as server:
+        configure(archive_dir, server)
+        code, _, err = cli("capture", HIDDEN)
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert "hidden from them, not deleted" in err and "fetch.cookies_file" in err
+    code, rows = cli_json("list", "--failed")
+    assert rows[0]["url"] == HIDDEN and rows[0]["error_kind"] == "hidden-from-logged-out"
+
+
+def _timeline_without_posts() -> Route:
+    """The widget's page with entries, none of them a post (only its "follow" prompt)."""
+    page = (Path(__file__).parent / "recordings" / "platforms" / "x-timeline-empty.html").read_text()
+    prompt = '"entries": [{"type": "follow_prompt", "entry_id": "follow-0", "content": {}}]'
+    return Route(
+        host="syndication.twitter.com",
+        path="/srv/timeline-profile/screen-name/wartranslated",
+        headers={"Content-Type": "text/html; charset=utf-8"},
+        body=page.replace('"entries": []', prompt).encode(),
+    )
+
+
+@pytest.mark.parametrize("extra", [[], [_timeline_without_posts()]], ids=["no-entries", "no-posts"])
+def test_empty_timeline_widget_is_one_sentence_never_an_empty_ok(archive_dir, media_dir, cli, extra):
+    with start_replay(media_dir, extra) as server:
+        configure(archive_dir, server)
+        code, out, err = cli("sources", "sync", "War Translated", "--json")
+    assert code == 1 and out.strip() == "" and len(err.strip().splitlines()) == 1
+    assert "the timeline widget listed no posts, as it does without a logged-in session" in err
