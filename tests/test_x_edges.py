@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from archiver.demo.server import Route
-from tests.replay import configure, start_replay
+from archiver.demo.server import Route, load_recording
+from tests.replay import RECORDINGS, configure, start_replay
 
 HIDDEN = "https://x.com/someone/status/1862000000000000505"
+REAL_POST = "https://x.com/Mentor_0x39/status/1649204618902097920"
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +61,25 @@ def test_empty_timeline_widget_is_one_sentence_never_an_empty_ok(archive_dir, me
         code, out, err = cli("sources", "sync", "War Translated", "--json")
     assert code == 1 and out.strip() == "" and len(err.strip().splitlines()) == 1
     assert "the timeline widget listed no posts, as it does without a logged-in session" in err
+
+
+def test_uploader_from_graphql_core_on_a_real_saved_answer(archive_dir, media_dir, cli_json):
+    """TweetResultByRestId as X served it to twscrape (tests/recordings/platforms/third-party):
+    the author's name is under ``core`` only, where the stock yt-dlp extractor does not look."""
+    third_party = load_recording(RECORDINGS / "platforms" / "third-party", media_dir)
+    with start_replay(media_dir, third_party) as server:
+        configure(archive_dir, server)
+        code, outcomes = cli_json("capture", REAL_POST)
+    assert code == 0, outcomes
+    assert any("TweetResultByRestId" in h.url and h.status == 200 for h in server.hits)
+    code, detail = cli_json("show", outcomes[0]["capture_id"])
+    assert detail["metadata"]["uploader_source"] == "graphql core"
+    info_json = next(a for a in detail["artifacts"] if a["name"].endswith(".info.json"))
+    info = json.loads(_blob(archive_dir, info_json["sha256"]))
+    assert (info["uploader"], info["uploader_id"]) == ("Mentor 🇹🇷 🇦🇱", "Mentor_0x39")
+    assert info["uploader_source"] == "graphql core" and info["channel_id"] == "1339050010558738434"
+    assert [a["kind"] for a in detail["artifacts"] if a["role"] == "media"] == ["video"]
+
+
+def _blob(archive_dir: Path, sha256: str) -> str:
+    return (archive_dir / "blobs" / sha256[:2] / sha256[2:4] / sha256).read_text(encoding="utf-8")

@@ -130,6 +130,7 @@ class X(Platform):
                 "videos": len(clips),
                 "quoted_post": (post.get("quoted_tweet") or {}).get("id_str"),
                 "lang": post.get("lang"),
+                "uploader_source": _uploader_source(files),
             },
         )
 
@@ -183,6 +184,17 @@ class X(Platform):
             empty = "the timeline widget listed no posts, as it does without a logged-in session"
             raise LoginRequiredError("X", url, empty, cookies_file=ctx.cookies_file)
         return Listing(posts, 1)
+
+
+def _uploader_source(files: list[StagedFile]) -> str | None:
+    """Where yt-dlp's info.json took the video's uploader from, when that was our reading of
+    X's answer rather than yt-dlp's own (x_graphql.py); None otherwise."""
+    for staged in files:
+        if staged.role == "metadata" and staged.path.name.endswith(".info.json"):
+            source = json.loads(staged.path.read_text(encoding="utf-8")).get("uploader_source")
+            if source:
+                return source
+    return None
 
 
 def _best_mp4s(clips: list[dict]) -> list[tuple[str, str]]:
