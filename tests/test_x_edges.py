@@ -83,3 +83,42 @@ def test_uploader_from_graphql_core_on_a_real_saved_answer(archive_dir, media_di
 
 def _blob(archive_dir: Path, sha256: str) -> str:
     return (archive_dir / "blobs" / sha256[:2] / sha256[2:4] / sha256).read_text(encoding="utf-8")
+
+
+def _timeline_with_account(followers: int, bio: str) -> Route:
+    """The logged-in widget, its posts' author described as X's widget describes it."""
+    page = (Path(__file__).parent / "recordings" / "platforms" / "x-timeline-wartranslated.html").read_text()
+    user = '"name": "War Translated (test placeholder)", "screen_name": "wartranslated"'
+    described = user + (
+        f', "description": "{bio}", "followers_count": {followers}, "friends_count": 310,'
+        ' "statuses_count": 20466, "profile_image_url_https": "https://pbs.twimg.com/media/DemoPhotoInkhil.jpg"'
+    )
+    return Route(
+        host="syndication.twitter.com",
+        path="/srv/timeline-profile/screen-name/wartranslated",
+        headers={"Content-Type": "text/html; charset=utf-8"},
+        body=page.replace(user, described).encode(),
+        cookie="auth_token",
+    )
+
+
+def test_account_sync_snapshots_the_account_from_the_widget(archive_dir, media_dir, tmp_path, cli_json):
+    cookies = tmp_path / "cookies.txt"
+    cookies.write_text(
+        "# Netscape HTTP Cookie File\n.twitter.com\tTRUE\t/\tTRUE\t2147483647\tauth_token\tfixture-auth\n"
+    )
+    results = []
+    for followers, bio in ((190200, "Translating the war."), (190950, "Translating the war, daily.")):
+        with start_replay(media_dir, [_timeline_with_account(followers, bio)]) as server:
+            configure(archive_dir, server, cookies_file=cookies)
+            results.append(cli_json("sources", "sync", "War Translated"))
+    (code, first), (code2, second) = results
+    assert code == 0 and code2 == 0, (first, second)
+    facts = first["snapshot"]["channel"]
+    assert first["snapshot"]["url"] == "https://x.com/wartranslated"
+    assert facts["title"] == "War Translated (test placeholder)"
+    assert facts["description"] == "Translating the war."
+    assert (facts["subscriber_count"], facts["counters"]) == (190200, {"following": "310", "posts": "20466"})
+    assert facts["avatar_sha256"]  # the avatar was fetched and stored as a file of the capture
+    assert second["snapshot"]["previous_snapshot"] == first["snapshot"]["capture_id"]
+    assert [c["field"] for c in second["snapshot"]["changes"]] == ["description", "subscribers"]

@@ -13,12 +13,11 @@ channel is gone (or never was).
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
 from html import unescape
-from typing import Any
 
 from yt_dlp.utils import clean_html, get_element_by_class
 
+from archiver.platforms.channel import ChannelFacts
 from archiver.platforms.telegram_widget import approximate_count
 
 _AVATAR = re.compile(r'<i class="tgme_page_photo_image[^"]*"[^>]*>\s*<img src="(?P<url>[^"]+)"')
@@ -28,21 +27,6 @@ _COUNTER = re.compile(
 )
 _CARD_COUNT = re.compile(r"(?P<value>\d[\d\s,]*)\s+(?P<type>subscribers?|members?)", re.I)
 _CONTACT_ONLY = re.compile(r"you can contact\s*(?:<[^>]+>\s*)*@", re.I)
-
-
-@dataclass
-class ChannelFacts:
-    channel: str
-    state: str  # "public" (web preview), "no-preview" (card only), "not-found"
-    title: str | None = None
-    description: str | None = None
-    subscribers: str | None = None  # as shown, "48.2K"
-    subscriber_count: int | None = None  # that number, as precise as shown
-    counters: dict[str, str] = field(default_factory=dict)  # photos, videos, links, files
-    avatar_url: str | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def channel_facts(html: str, channel: str, *, preview: bool) -> ChannelFacts:

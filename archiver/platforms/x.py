@@ -32,6 +32,7 @@ from archiver.platforms.http.polite import LoginRequiredError, get, get_files
 from archiver.platforms.http.session import fetch_page
 from archiver.platforms.listing import Listing, PostRef
 from archiver.platforms.media import videos
+from archiver.platforms.x_account import account_facts, profile_handle
 
 SYNDICATION = "https://cdn.syndication.twimg.com/tweet-result"
 TIMELINE = "https://syndication.twitter.com/srv/timeline-profile/screen-name/{}"
@@ -92,7 +93,8 @@ class X(Platform):
     def fetch(self, url: str, workdir: Path, ctx: FetchContext) -> FetchResult | None:
         address = status_address(url)
         if address is None:
-            return None  # a profile or another x.com page: no post for the widget
+            handle = profile_handle(url, set(self.hosts))
+            return self._snapshot(handle, workdir, ctx) if handle else None
         _, post_id = address
         post = self._post_json(post_id, url, ctx)
         user = post.get("user") or {}
@@ -156,6 +158,38 @@ class X(Platform):
                 raise LoginRequiredError("X", url, reason, cookies_file=ctx.cookies_file)
             raise FetchError(f"X shows no post at {url}: {reason or 'unavailable'}")
         return post
+
+    def _snapshot(self, handle: str, workdir: Path, ctx: FetchContext) -> FetchResult | None:
+        """The account's facts from its timeline widget; None (the profile page is then kept as a
+        plain page) without a logged-in session, when the widget shows nothing of the account."""
+        if not ctx.cookies_file:
+            return None
+        url = TIMELINE.format(handle)
+        response = get(url, ctx)
+        if response.status_code >= 400:
+            return None
+        facts = account_facts(_timeline_entries(response.text, url), handle)
+        if facts is None:
+            return None
+        page = workdir / f"{handle}-timeline.html"
+        page.write_bytes(response.content)
+        files = [StagedFile(page, "page", page.name, url)]
+        if facts.avatar_url:
+            files += get_files([(facts.avatar_url, f"{handle}-avatar.jpg")], workdir / "media", ctx)
+        return FetchResult(
+            files=files,
+            final_url=f"https://x.com/{handle}",
+            platform=self.name,
+            extractor=f"{self.name}:account",
+            author=facts.title,
+            handle=facts.channel,
+            title=facts.title,
+            post_text=facts.description,
+            metadata={"channel": facts.as_json()},
+        )
+
+    def snapshot_url(self, address: str) -> str | None:
+        return self.profile_url(address)
 
     def listing_address(self, handle: str | None, url: str | None) -> str | None:
         return account_name(handle, url)
