@@ -151,8 +151,9 @@ def sync_command(
     their public web preview t.me/s/<channel>, page by page; X accounts through X's
     timeline widget, which needs your cookies file (setting fetch.cookies_file);
     YouTube and TikTok channels (and RSS feeds) as yt-dlp playlists. A Telegram
-    channel's own page is captured first as a snapshot (title, description,
-    subscribers, avatar), compared with the previous one. --limit counts
+    channel's or X account's own page is captured first as a snapshot (title,
+    description, subscribers or followers, avatar), compared with the previous
+    one (X shows these only to a logged-in session). --limit counts
     the most recent posts looked at, of which those already captured are skipped.
     Exit status: 0 ok, 1 when a capture or the listing failed or the channel is
     gone, 2 on bad input.
