@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from archiver.demo.server import Route, load_recording
+from archiver.platforms.x_graphql import graphql_author
 from tests.replay import RECORDINGS, configure, start_replay
 
 HIDDEN = "https://x.com/someone/status/1862000000000000505"
@@ -122,3 +123,14 @@ def test_account_sync_snapshots_the_account_from_the_widget(archive_dir, media_d
     assert facts["avatar_sha256"]  # the avatar was fetched and stored as a file of the capture
     assert second["snapshot"]["previous_snapshot"] == first["snapshot"]["capture_id"]
     assert [c["field"] for c in second["snapshot"]["changes"]] == ["description", "subscribers"]
+
+
+def test_graphql_author_reads_core_also_behind_the_visibility_wrapper():
+    answer = json.loads((RECORDINGS / "platforms" / "third-party" / "x-graphql-core-tweet.json").read_text())
+    expected = {"name": "Mentor 🇹🇷 🇦🇱", "screen_name": "Mentor_0x39", "id_str": "1339050010558738434"}
+    assert graphql_author(answer["data"]) == expected
+    tweet = answer["data"]["tweetResult"]["result"]
+    wrapped = {"tweetResult": {"result": {"__typename": "TweetWithVisibilityResults", "tweet": tweet}}}
+    assert graphql_author(wrapped) == expected
+    del tweet["core"]["user_results"]["result"]["core"]
+    assert graphql_author(answer["data"]) is None  # nothing under core: yt-dlp's own reading stands
