@@ -26,8 +26,12 @@ def test_live_telegram_channel_preview_and_post(cli, cli_json):
         assert capture["status"] == "ok" and capture["platform"] == "telegram"
         assert capture["url"].startswith(f"https://t.me/{TELEGRAM_CHANNEL}/")
         assert capture["post_time"]
+    facts = result["snapshot"]["channel"]
+    assert facts["state"] == "public" and facts["title"] and facts["subscriber_count"]
+    assert facts["avatar_sha256"]  # the channel's avatar, stored as a file of the snapshot
     code, again = cli_json("sources", "sync", "Telegram news", "--limit", "2")
     assert code == 0 and again["captures"] == [] and len(again["already_captured"]) == 2
+    assert again["snapshot"]["previous_snapshot"] == result["snapshot"]["capture_id"]
 
 
 def test_live_telegram_single_post(cli_json):

@@ -94,7 +94,8 @@ def test_channel_sync_pages_back_and_never_recaptures(replay, cli, cli_json):
     assert code == 0
     assert [c["url"] for c in first["captures"]] == [f"{TG}/124", f"{TG}/125"]  # oldest first
     assert all(c["status"] == "ok" for c in first["captures"])
-    assert [h.url for h in replay.hits if "/s/" in h.url] == ["https://t.me/s/fixture_channel"]
+    preview = "https://t.me/s/fixture_channel"
+    assert [h.url for h in replay.hits if "/s/" in h.url] == [preview, preview]  # the snapshot, the listing
 
     replay.hits.clear()
     code, second = cli_json("sources", "sync", "Fixture", "--since", "2024-11-29T06:00:00Z")
@@ -103,7 +104,7 @@ def test_channel_sync_pages_back_and_never_recaptures(replay, cli, cli_json):
     assert second["already_captured"] == [f"{TG}/125", f"{TG}/124"]
     assert [c["url"] for c in second["captures"]] == [f"{TG}/{n}" for n in (120, 121, 122, 123)]
     pages = [h.url for h in replay.hits if "/s/" in h.url]
-    assert pages == ["https://t.me/s/fixture_channel", "https://t.me/s/fixture_channel?before=121"]
+    assert pages == [preview, preview, f"{preview}?before=121"]
     fetched_posts = {h.url.split("?")[0] for h in replay.hits if "embed=1" in h.url}
     assert f"{TG}/124" not in fetched_posts and f"{TG}/125" not in fetched_posts
 
@@ -237,8 +238,8 @@ def test_per_host_pause_between_requests(archive_dir, media_dir, cli, cli_json):
         elapsed = time.monotonic() - started
     assert code == 0 and len(result["captures"]) == 2
     to_telegram = [h for h in server.hits if h.url.startswith("https://t.me/")]
-    assert len(to_telegram) == 3  # the channel page and two embed pages
-    assert elapsed >= 1.0  # two pauses of 0.5 s between the three requests to t.me
+    assert len(to_telegram) == 4  # the channel's snapshot, its listing page and two embed pages
+    assert elapsed >= 1.5  # three pauses of 0.5 s between the four requests to t.me
 
 
 def test_x_video_falls_back_to_the_widget_mp4_when_the_api_refuses(archive_dir, media_dir, cli_json):

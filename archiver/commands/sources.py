@@ -28,6 +28,7 @@ from archiver.sources.registry import (
     make_source,
     read_sources,
 )
+from archiver.sources.snapshot import Snapshot
 from archiver.sources.sync import SyncResult, sync_source
 
 
@@ -149,9 +150,13 @@ def sync_command(
     NAME is a registry name, alias or handle. Telegram channels are read through
     their public web preview t.me/s/<channel>, page by page; X accounts through X's
     timeline widget, which needs your cookies file (setting fetch.cookies_file);
-    YouTube and TikTok channels (and RSS feeds) as yt-dlp playlists. --limit counts
+    YouTube and TikTok channels (and RSS feeds) as yt-dlp playlists. A Telegram
+    channel's or X account's own page is captured first as a snapshot (title,
+    description, subscribers or followers, avatar), compared with the previous
+    one (X shows these only to a logged-in session). --limit counts
     the most recent posts looked at, of which those already captured are skipped.
-    Exit status: 0 ok, 1 when a capture or the listing failed, 2 on bad input.
+    Exit status: 0 ok, 1 when a capture or the listing failed or the channel is
+    gone, 2 on bad input.
 
     \b
     Example:
@@ -173,6 +178,8 @@ def sync_command(
 
 
 def _print_result(result: SyncResult) -> None:
+    if result.snapshot is not None:
+        click.echo(_snapshot_line(result.snapshot))
     click.echo(f"{result.source.name}: {len(result.listed)} recent posts listed, "
                f"{len(result.known)} already captured, {len(result.outcomes)} to capture")  # fmt: skip
     for post, outcome in result.outcomes:
@@ -183,3 +190,18 @@ def _print_result(result: SyncResult) -> None:
         click.echo(f"  {status}  {post.url}{detail}")
     if result.note:
         click.echo(f"note: {result.note}")
+
+
+def _snapshot_line(snapshot: Snapshot) -> str:
+    """One line on the channel itself: the capture, what it showed, and what changed since the last."""
+    outcome = snapshot.outcome
+    if outcome.status != "ok":
+        return f"channel snapshot failed  {outcome.capture_id}  {snapshot.url} ({outcome.error})"
+    facts = snapshot.facts or {}
+    count = facts.get("subscribers")
+    shown = ", ".join(v for v in (facts.get("title"), count and f"{count} subscribers") if v)
+    line = f"channel snapshot {outcome.capture_id}  {snapshot.url}" + (f" ({shown})" if shown else "")
+    if snapshot.changes:
+        changed = "; ".join(f"{c['field']} {c['before']!r} -> {c['after']!r}" for c in snapshot.changes)
+        line += f"\n  changed since {snapshot.previous_id}: {changed}"
+    return line

@@ -113,6 +113,12 @@ class Platform(ABC):
         """This platform's own way to fetch a post; None hands the URL to the shared steps."""
         return None
 
+    def snapshot_url(self, address: str) -> str | None:
+        """The page of the channel or account itself, which `sources sync` captures first so that
+        a rename or a deletion is kept as evidence (its ``fetch`` reads the facts); None when
+        the platform has no such page."""
+        return None
+
     def listing_address(self, handle: str | None, url: str | None) -> str | None:
         """What ``list_posts`` walks for a source: its URL by default; None when it has none."""
         return url

@@ -24,6 +24,7 @@ from archiver.platforms.base import FetchContext, FetchResult, Platform, Query, 
 from archiver.platforms.http.polite import get, get_files
 from archiver.platforms.listing import Listing, PostRef, parse_time
 from archiver.platforms.media import videos
+from archiver.platforms.telegram_channel import channel_facts
 from archiver.platforms.telegram_widget import (
     TelegramMessage,
     approximate_count,
@@ -43,6 +44,17 @@ def post_address(url: str) -> tuple[str, str] | None:
         return None
     match = _POST_PATH.match(parts.path)
     return (match["channel"], match["id"]) if match else None
+
+
+def channel_address(url: str) -> str | None:
+    """The channel of a channel address, t.me/s/<channel> or t.me/<channel>; None for anything else."""
+    parts = urlsplit(url)
+    if (parts.hostname or "") not in Telegram.hosts:
+        return None
+    segments = [s for s in parts.path.split("/") if s]
+    if segments[:1] == ["s"]:
+        segments = segments[1:]
+    return segments[0] if len(segments) == 1 and _NAME.match(segments[0]) else None
 
 
 def preview_url(channel: str, before: int | None = None) -> str:
@@ -74,7 +86,8 @@ class Telegram(Platform):
     def fetch(self, url: str, workdir: Path, ctx: FetchContext) -> FetchResult | None:
         address = post_address(url)
         if address is None:
-            return None  # a channel page or another t.me address: no post for the widget
+            channel = channel_address(url)
+            return self._snapshot(channel, workdir, ctx) if channel else None
         channel, post_id = address
         post_url = f"https://t.me/{channel}/{post_id}"
         single = "single" in urlsplit(url).query
@@ -95,6 +108,34 @@ class Telegram(Platform):
         record.write_text(json.dumps(asdict(message), ensure_ascii=False, indent=2), encoding="utf-8")
         files.append(StagedFile(record, "metadata", record.name))
         return _result(message, files, channel, post_url)
+
+    def _snapshot(self, channel: str, workdir: Path, ctx: FetchContext) -> FetchResult:
+        """The channel itself as evidence: its page as served, its avatar, its facts in metadata."""
+        url = preview_url(channel)
+        response = get(url, ctx)
+        if response.status_code >= 400:
+            raise FetchError(f"{url} answered HTTP {response.status_code}")
+        page = workdir / f"{channel}-channel.html"
+        page.write_bytes(response.content)
+        preview = urlsplit(response.url).path.startswith("/s/")
+        facts = channel_facts(response.text, channel, preview=preview)
+        files = [StagedFile(page, "page", page.name, response.url)]
+        if facts.avatar_url:
+            files += get_files([(facts.avatar_url, f"{channel}-avatar.jpg")], workdir / "media", ctx)
+        return FetchResult(
+            files=files,
+            final_url=response.url,
+            platform=self.name,
+            extractor=f"{self.name}:channel",
+            author=facts.title,
+            handle=channel,
+            title=facts.title,
+            post_text=facts.description,
+            metadata={"channel": facts.as_json()},
+        )
+
+    def snapshot_url(self, address: str) -> str | None:
+        return preview_url(address)
 
     def listing_address(self, handle: str | None, url: str | None) -> str | None:
         return account_name(handle, url)

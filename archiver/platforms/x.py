@@ -32,6 +32,7 @@ from archiver.platforms.http.polite import LoginRequiredError, get, get_files
 from archiver.platforms.http.session import fetch_page
 from archiver.platforms.listing import Listing, PostRef
 from archiver.platforms.media import videos
+from archiver.platforms.x_account import account_facts, profile_handle
 
 SYNDICATION = "https://cdn.syndication.twimg.com/tweet-result"
 TIMELINE = "https://syndication.twitter.com/srv/timeline-profile/screen-name/{}"
@@ -39,9 +40,20 @@ _STATUS = re.compile(r"^/(?:i/web|(?P<user>[^/]+))/status(?:es)?/(?P<id>\d+)")
 # The canonical post address drops the photo/video/analytics tails of a status link.
 _CANONICAL_STATUS = re.compile(_STATUS.pattern + r"(?:/(?:photo|video)/\d+|/analytics)?/?$")
 _LOGIN_HINTS = ("log in", "age-restricted", "protected", "sensitive")
+_HIDDEN = "X shows logged-out visitors a tombstone with no reason: the post is hidden from them, not deleted"
 _NEXT_DATA = re.compile(
     r'<script id="__NEXT_DATA__" type="application/json">(?P<json>.*?)</script>', re.DOTALL
 )
+
+
+class HiddenFromLoggedOutError(LoginRequiredError):
+    """X's tombstone without a reason: the post exists but is kept from logged-out visitors.
+
+    A deleted post gets a 404 or an empty answer instead, so the failed attempt records
+    which of the two a researcher saw on that day.
+    """
+
+    kind = "hidden-from-logged-out"
 
 
 def status_address(url: str) -> tuple[str, str] | None:
@@ -81,7 +93,8 @@ class X(Platform):
     def fetch(self, url: str, workdir: Path, ctx: FetchContext) -> FetchResult | None:
         address = status_address(url)
         if address is None:
-            return None  # a profile or another x.com page: no post for the widget
+            handle = profile_handle(url, set(self.hosts))
+            return self._snapshot(handle, workdir, ctx) if handle else None
         _, post_id = address
         post = self._post_json(post_id, url, ctx)
         user = post.get("user") or {}
@@ -119,6 +132,7 @@ class X(Platform):
                 "videos": len(clips),
                 "quoted_post": (post.get("quoted_tweet") or {}).get("id_str"),
                 "lang": post.get("lang"),
+                "uploader_source": _uploader_source(files),
             },
         )
 
@@ -137,11 +151,45 @@ class X(Platform):
         if not post:
             raise FetchError(f"X says the post {url} does not exist or was deleted")
         if post.get("__typename") == "TweetTombstone":
-            reason = ((post.get("tombstone") or {}).get("text") or {}).get("text", "")
+            reason = (((post.get("tombstone") or {}).get("text") or {}).get("text") or "").strip()
+            if not reason:
+                raise HiddenFromLoggedOutError("X", url, _HIDDEN, cookies_file=ctx.cookies_file)
             if any(hint in reason.lower() for hint in _LOGIN_HINTS):
                 raise LoginRequiredError("X", url, reason, cookies_file=ctx.cookies_file)
             raise FetchError(f"X shows no post at {url}: {reason or 'unavailable'}")
         return post
+
+    def _snapshot(self, handle: str, workdir: Path, ctx: FetchContext) -> FetchResult | None:
+        """The account's facts from its timeline widget; None (the profile page is then kept as a
+        plain page) without a logged-in session, when the widget shows nothing of the account."""
+        if not ctx.cookies_file:
+            return None
+        url = TIMELINE.format(handle)
+        response = get(url, ctx)
+        if response.status_code >= 400:
+            return None
+        facts = account_facts(_timeline_entries(response.text, url), handle)
+        if facts is None:
+            return None
+        page = workdir / f"{handle}-timeline.html"
+        page.write_bytes(response.content)
+        files = [StagedFile(page, "page", page.name, url)]
+        if facts.avatar_url:
+            files += get_files([(facts.avatar_url, f"{handle}-avatar.jpg")], workdir / "media", ctx)
+        return FetchResult(
+            files=files,
+            final_url=f"https://x.com/{handle}",
+            platform=self.name,
+            extractor=f"{self.name}:account",
+            author=facts.title,
+            handle=facts.channel,
+            title=facts.title,
+            post_text=facts.description,
+            metadata={"channel": facts.as_json()},
+        )
+
+    def snapshot_url(self, address: str) -> str | None:
+        return self.profile_url(address)
 
     def listing_address(self, handle: str | None, url: str | None) -> str | None:
         return account_name(handle, url)
@@ -156,12 +204,8 @@ class X(Platform):
             raise LoginRequiredError("X", url, f"HTTP {response.status_code}", cookies_file=ctx.cookies_file)
         if response.status_code >= 400:
             raise FetchError(f"X answered HTTP {response.status_code} for the timeline of @{handle}")
-        entries = _timeline_entries(response.text, url)
-        if not entries:
-            empty = "the timeline came back empty, as it does without a logged-in session"
-            raise LoginRequiredError("X", url, empty, cookies_file=ctx.cookies_file)
         posts = []
-        for entry in entries:
+        for entry in _timeline_entries(response.text, url):
             tweet = (entry.get("content") or {}).get("tweet") or {}
             post_id = tweet.get("id_str")
             if entry.get("type") != "tweet" or not post_id:
@@ -170,7 +214,21 @@ class X(Platform):
             posts.append(
                 PostRef(f"https://x.com/{author}/status/{post_id}", post_id, _when(tweet.get("created_at")))
             )
+        if not posts:  # no entries, or none a post: never an empty "ok" that hides the login wall
+            empty = "the timeline widget listed no posts, as it does without a logged-in session"
+            raise LoginRequiredError("X", url, empty, cookies_file=ctx.cookies_file)
         return Listing(posts, 1)
+
+
+def _uploader_source(files: list[StagedFile]) -> str | None:
+    """Where yt-dlp's info.json took the video's uploader from, when that was our reading of
+    X's answer rather than yt-dlp's own (x_graphql.py); None otherwise."""
+    for staged in files:
+        if staged.role == "metadata" and staged.path.name.endswith(".info.json"):
+            source = json.loads(staged.path.read_text(encoding="utf-8")).get("uploader_source")
+            if source:
+                return source
+    return None
 
 
 def _best_mp4s(clips: list[dict]) -> list[tuple[str, str]]:

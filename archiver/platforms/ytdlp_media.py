@@ -22,6 +22,7 @@ from archiver.ingest import StagedFile
 from archiver.platforms import registry
 from archiver.platforms.base import FetchContext, FetchResult
 from archiver.platforms.http.session import fetch_page
+from archiver.platforms.x_graphql import CoreAuthorTwitterIE
 from archiver.probe import probe
 from archiver.safe_names import safe_name
 
@@ -40,6 +41,7 @@ _KEPT_INFO_KEYS = (
     "id", "title", "uploader", "uploader_id", "uploader_url", "channel", "channel_id", "channel_url",
     "timestamp", "upload_date", "duration", "view_count", "like_count", "repost_count", "comment_count",
     "webpage_url", "original_url", "extractor_key", "tags", "width", "height", "format_id", "ext",
+    "uploader_source",
 )  # fmt: skip
 
 
@@ -71,6 +73,7 @@ class YtDlpFetcher:
         """The post's media through yt-dlp; ``with_page`` False when the caller keeps the page itself."""
         logger = _CollectingLogger()
         with yt_dlp.YoutubeDL(self._options(workdir, ctx, logger)) as ydl:
+            ydl.add_info_extractor(CoreAuthorTwitterIE())  # replaces the stock TwitterIE in place
             try:
                 info = ydl.extract_info(url, download=True)
             except DownloadError as exc:
