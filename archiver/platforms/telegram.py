@@ -143,6 +143,7 @@ def _result(message: TelegramMessage, files: list[StagedFile], channel: str, pos
             "photos": len(message.photos),
             "videos": len(message.videos),
             "album": message.album,
+            "reply_to": message.reply_to,
         },
     )
 

@@ -28,6 +28,11 @@ _FORWARD = re.compile(
     r'class="tgme_widget_message_forwarded_from_name"(?:\s+href="(?P<href>[^"]+)")?[^>]*>(?P<name>.*?)</(?:a|span)>',
     re.DOTALL,
 )
+# A reply quotes the post it answers first, in a link of its own, with the same text class as the body.
+_REPLY = re.compile(r'<a class="tgme_widget_message_reply[ "][^>]*>.*?</a>', re.DOTALL)
+_REPLY_TO = re.compile(r'href="https?://t\.me/(?:s/)?(?P<channel>[A-Za-z0-9_]+)/(?P<id>\d+)')
+_REPLY_AUTHOR = re.compile(r'class="tgme_widget_message_author_name"[^>]*>(?P<name>.*?)</span>', re.DOTALL)
+_REPLY_TEXT = re.compile(r'class="[^"]*js-message_reply_text[^"]*"[^>]*>(?P<text>.*?)</div>', re.DOTALL)
 _OWNER = re.compile(r'class="tgme_widget_message_owner_name"[^>]*>(?P<name>.*?)</a>', re.DOTALL)
 _ERROR = re.compile(r'<div class="tgme_widget_message_error">(?P<text>.*?)</div>', re.DOTALL)
 # What the widget says instead of a post it will only show to a signed-in app user.
@@ -50,6 +55,7 @@ class TelegramMessage:
     photos: list[str] = field(default_factory=list)
     videos: list[str] = field(default_factory=list)
     album: bool = False
+    reply_to: dict[str, str | None] | None = None  # the post this one answers: channel, post_id, author, text
 
     @property
     def url(self) -> str:
@@ -69,6 +75,10 @@ def parse_messages(html: str) -> list[TelegramMessage]:
 
 def _parse_one(channel: str, post_id: str, chunk: str) -> TelegramMessage:
     message = TelegramMessage(channel=channel, post_id=post_id)
+    reply = _REPLY.search(chunk)
+    if reply:
+        message.reply_to = _reply(reply[0])
+        chunk = chunk[: reply.start()] + chunk[reply.end() :]  # the rest is this post's own
     text = get_element_by_class("tgme_widget_message_text", chunk)
     message.text = clean_html(text) if text else None
     owner = _OWNER.search(chunk)
@@ -85,6 +95,19 @@ def _parse_one(channel: str, post_id: str, chunk: str) -> TelegramMessage:
     message.videos = [unescape(m["url"]) for m in _VIDEO.finditer(chunk)]
     message.album = "tgme_widget_message_grouped_wrap" in chunk
     return message
+
+
+def _reply(block: str) -> dict[str, str | None]:
+    """The quoted post of a reply: where it is, who wrote it, the words the widget shows of it."""
+    target = _REPLY_TO.search(block)
+    author = _REPLY_AUTHOR.search(block)
+    text = _REPLY_TEXT.search(block)
+    return {
+        "channel": target["channel"] if target else None,
+        "post_id": target["id"] if target else None,
+        "author": _plain(author["name"]) if author else None,
+        "text": clean_html(text["text"]) if text else None,
+    }
 
 
 def _plain(fragment: str) -> str:
