@@ -47,12 +47,16 @@ from store.clock import new_id, utc_now
 class CaptureOutcome:
     capture_id: str
     url: str
-    status: str  # "ok" or "failed"
+    status: str  # "ok", "incomplete" (kept, but lacking what ``missing`` names) or "failed"
     error: str | None = None
     error_kind: str | None = None
     artifacts: list[StoredArtifact] = field(default_factory=list)
     record: CaptureRecord | None = None
     timestamped: bool | None = None  # None for a failed attempt
+
+    @property
+    def missing(self) -> list[dict[str, str]]:
+        return self.record.missing if self.record is not None else []
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -60,6 +64,7 @@ class CaptureOutcome:
             "status": self.status,
             "url": self.url,
             "error": self.error,
+            "missing": self.missing,
             "artifacts": [a.as_json() for a in self.artifacts],
             "timestamped": self.timestamped,
         }
@@ -76,6 +81,11 @@ class CaptureOutcome:
             ):
                 data[key] = getattr(self.record, key)
         return data
+
+
+def missing_summary(missing: list[dict[str, str]]) -> str:
+    """What an incomplete capture lacks, in one line: "no video (too big for ...)"."""
+    return "; ".join(f"no {item['what']} ({item['reason']})" for item in missing)
 
 
 def check_url(url: str) -> str:
@@ -110,6 +120,8 @@ def capture_url(
                 tool_versions=versions,
                 input_url=url,
                 case_name=case_name,
+                status="incomplete" if result.missing else "ok",
+                missing=result.missing,
                 **result.post_facts(),
             )
             files = [*result.files, StagedFile(warc_path, "warc", warc_path.name)]
@@ -124,7 +136,12 @@ def capture_url(
     stamp_captures(archive, [capture_id], config)  # after the store, with no lock held
     timestamped = is_timestamped(archive, capture_id)
     return CaptureOutcome(
-        capture_id, url, "ok", artifacts=item.artifacts, record=item.record, timestamped=timestamped
+        capture_id,
+        url,
+        item.record.status,
+        artifacts=item.artifacts,
+        record=item.record,
+        timestamped=timestamped,
     )
 
 
@@ -155,6 +172,7 @@ def _fetch_recording(
                     # probe here so a corrupt essential file fails while the WARC is still open
                     probe_files(result.files)
                     _add_screenshot(result, workdir, ctx)
+                    result.missing = ctx.missing
                     return result
     raise NothingArchivableError(f"nothing archivable was found at {url}")
 

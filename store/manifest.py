@@ -20,15 +20,17 @@ from typing import Any
 from store.canonical import canonical_json
 from store.catalog import Catalog
 
-CURRENT_VERSION = 1
+CURRENT_VERSION = 2
+_V1_FIELDS = (
+    "id", "kind", "input_url", "final_url", "platform", "extractor", "post_id", "author", "handle",
+    "title", "post_text", "post_time", "case_name", "started_at", "ended_at", "operator",
+    "tool_versions", "note", "metadata",
+)  # fmt: skip
 CAPTURE_FIELDS: dict[int, tuple[str, ...]] = {
-    1: (
-        "id", "kind", "input_url", "final_url", "platform", "extractor", "post_id", "author", "handle",
-        "title", "post_text", "post_time", "case_name", "started_at", "ended_at", "operator",
-        "tool_versions", "note", "metadata",
-    ),
-}  # fmt: skip
-_JSON_COLUMNS = ("tool_versions", "metadata")
+    1: _V1_FIELDS,
+    2: (*_V1_FIELDS, "status", "missing"),  # migration 0005: an incomplete capture says what it lacks
+}
+_JSON_COLUMNS = ("tool_versions", "metadata", "missing")
 
 
 class UnknownCaptureError(LookupError):
@@ -64,7 +66,8 @@ def manifest_value(catalog: Catalog, capture_id: str) -> dict[str, Any]:
     if row is None:
         raise UnknownCaptureError(capture_id)
     for key in _JSON_COLUMNS:
-        row[key] = json.loads(row[key]) if row.get(key) else None
+        if key in row:  # an older version's manifest has no key it did not list
+            row[key] = json.loads(row[key]) if row[key] else None
     artifacts = catalog.rows(
         """SELECT a.name, a.role, a.sha256, a.source_url, b.size, b.mime, b.kind
            FROM artifacts a LEFT JOIN blobs b ON b.sha256 = a.sha256

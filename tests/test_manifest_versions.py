@@ -39,9 +39,13 @@ def test_old_captures_verify_under_their_own_version_after_a_new_one(
 ):
     old = _import_one(cli_json, media, tmp_path)
     _add_column(archive_dir)
-    monkeypatch.setattr(store.manifest, "CURRENT_VERSION", 2)
-    monkeypatch.setitem(store.manifest.CAPTURE_FIELDS, 2, (*store.manifest.CAPTURE_FIELDS[1], "language"))
-    monkeypatch.setattr("store.custody.CURRENT_VERSION", 2)
+    today = store.manifest.CURRENT_VERSION
+    later = today + 1
+    monkeypatch.setattr(store.manifest, "CURRENT_VERSION", later)
+    monkeypatch.setitem(
+        store.manifest.CAPTURE_FIELDS, later, (*store.manifest.CAPTURE_FIELDS[today], "language")
+    )
+    monkeypatch.setattr("store.custody.CURRENT_VERSION", later)
     (tmp_path / "other").mkdir()
     second = tmp_path / "other" / "second.jpg"
     second.write_bytes(media["jpeg"].read_bytes()[:-2] + b"\xff\xd9")
@@ -52,7 +56,7 @@ def test_old_captures_verify_under_their_own_version_after_a_new_one(
     versions = {
         e["subject"]: e["detail"].get("manifest_version") for e in log["events"] if e["action"] == "import"
     }
-    assert versions == {old: 1, new["capture_id"]: 2}
+    assert versions == {old: today, new["capture_id"]: later}
     code, report = cli_json("verify")
     assert code == 0 and report["findings"] == []
 
@@ -71,5 +75,9 @@ def test_a_newer_manifest_version_is_one_sentence(cli, cli_json, media, tmp_path
     monkeypatch.setattr(store.manifest, "CAPTURE_FIELDS", {})
     code, out, err = cli("export", captured, "-o", str(tmp_path / "out"))
     assert code == 2 and "Traceback" not in err
-    sentence = f"capture {captured} uses manifest version 1, newer than this archiver knows; upgrade archiver"
+    version = store.manifest.CURRENT_VERSION
+    sentence = (
+        f"capture {captured} uses manifest version {version}, newer than this archiver knows; "
+        "upgrade archiver"
+    )
     assert err.strip().splitlines() == [f"archiver: {sentence}"]

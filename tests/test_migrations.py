@@ -85,6 +85,8 @@ def test_an_archive_from_before_the_custody_log_upgrades_and_verifies(media, tmp
     adopted = [e for e in log["events"] if e["detail"].get("adopted")]
     assert [e["subject"] for e in adopted] == ids
     assert [e["detail"]["manifest_version"] for e in adopted] == [1, 1]
+    code, shown = cli_json("show", ids[0])  # migration 0005: what was kept then is "ok", lacking nothing
+    assert code == 0 and (shown["status"], shown["missing"]) == ("ok", [])
 
 
 def test_migration_0004_writes_the_same_rows_whatever_todays_manifest_says(media, tmp_path, monkeypatch):

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from archiver.capture import CaptureOutcome, capture_url, check_url
+from archiver.capture import CaptureOutcome, capture_url, check_url, missing_summary
 from archiver.cliutil import (
     archive_option,
     fetching_settings,
@@ -39,7 +39,11 @@ def capture_command(
     Each URL becomes one capture: media through yt-dlp where a platform offers it,
     otherwise the page or file itself over plain HTTP; every HTTP exchange goes into
     a WARC. A capture that fails is recorded as a failed attempt.
-    Exit status: 0 when every capture succeeded, 1 when any failed, 2 on bad input.
+    A capture that lacks something the post showed (a video too big for Telegram's web
+    preview, a media link that answered 403 or 404) is kept as "incomplete", with what it
+    lacks and why; `archiver recapture` tries it again.
+    Exit status: 0 when every capture is complete, 1 when any failed or is incomplete,
+    2 on bad input.
 
     \b
     Example:
@@ -65,11 +69,14 @@ def capture_command(
 
 
 def _print_outcome(outcome: CaptureOutcome) -> None:
-    if outcome.status != "ok":
+    if outcome.status == "failed":
         click.echo(
             f"failed  {outcome.url}: {outcome.error} (recorded as attempt {outcome.capture_id})", err=True
         )
         return
     media = [a for a in outcome.artifacts if a.role == "media"]
     summary = ", ".join(f"{a.media.kind} {a.size:,} B" for a in media) or "page only"
-    click.echo(f"ok      {outcome.capture_id}  {outcome.url}  [{summary}; {len(outcome.artifacts)} files]")
+    files = f"[{summary}; {len(outcome.artifacts)} files]"
+    click.echo(f"{outcome.status:<7} {outcome.capture_id}  {outcome.url}  {files}")
+    if outcome.missing:
+        click.echo(f"  incomplete: {missing_summary(outcome.missing)}", err=True)

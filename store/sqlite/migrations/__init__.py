@@ -17,7 +17,13 @@ from collections.abc import Callable, Sequence
 
 from sqlite_utils import Database
 
-from store.sqlite.migrations import m0001_core, m0002_reports, m0003_perceptual_hashes, m0004_custody
+from store.sqlite.migrations import (
+    m0001_core,
+    m0002_reports,
+    m0003_perceptual_hashes,
+    m0004_custody,
+    m0005_capture_status,
+)
 
 Migration = Callable[[Database], None]
 
@@ -39,4 +45,5 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("0002_reports", _migration(m0002_reports.STATEMENTS)),
     ("0003_perceptual_hashes", _migration(m0003_perceptual_hashes.STATEMENTS)),
     ("0004_custody", _migration(m0004_custody.STATEMENTS, m0004_custody.adopt_existing_captures)),
+    ("0005_capture_status", _migration(m0005_capture_status.STATEMENTS)),
 ]
