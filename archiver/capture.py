@@ -78,14 +78,10 @@ class CaptureOutcome:
                 "post_time",
                 "started_at",
                 "ended_at",
+                "note",
             ):
                 data[key] = getattr(self.record, key)
         return data
-
-
-def missing_summary(missing: list[dict[str, str]]) -> str:
-    """What an incomplete capture lacks, in one line: "no video (too big for ...)"."""
-    return "; ".join(f"no {item['what']} ({item['reason']})" for item in missing)
 
 
 def check_url(url: str) -> str:
@@ -102,6 +98,7 @@ def capture_url(
     *,
     case_name: str | None = None,
     progress: ProgressCallback | None = None,
+    note: str | None = None,
 ) -> CaptureOutcome:
     url = check_url(url)
     pixel_limit.configure(config)
@@ -120,6 +117,7 @@ def capture_url(
                 tool_versions=versions,
                 input_url=url,
                 case_name=case_name,
+                note=note,
                 status="incomplete" if result.missing else "ok",
                 missing=result.missing,
                 **result.post_facts(),

@@ -11,6 +11,7 @@ from archiver.terminal import cleaned_output
 # name -> "module:command"; each module is imported only when its command runs.
 COMMANDS = {
     "capture": "archiver.commands.capture:capture_command",
+    "recapture": "archiver.commands.recapture:recapture_command",
     "import": "archiver.commands.importing:import_command",
     "show": "archiver.commands.browse:show_command",
     "list": "archiver.commands.browse:list_command",

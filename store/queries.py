@@ -106,6 +106,18 @@ def _summaries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+def incomplete_captures(catalog: Catalog) -> list[dict[str, Any]]:
+    """Each URL whose latest capture lacks something its post showed, oldest first: what a retry
+    needs. A URL captured whole since is left out, as are older incomplete tries of the same URL."""
+    return catalog.rows(
+        """SELECT id, input_url, case_name FROM captures c
+           WHERE status = 'incomplete' AND NOT EXISTS (
+               SELECT 1 FROM captures later
+               WHERE later.input_url = c.input_url AND later.started_at > c.started_at)
+           ORDER BY started_at, id"""
+    )
+
+
 def capture_timestamps(catalog: Catalog, capture_id: str) -> list[dict[str, Any]]:
     """The RFC 3161 tokens held for a capture, oldest first (what `show` lists; the audit
     is what checks them)."""

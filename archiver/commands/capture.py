@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
+from typing import NoReturn
 
 import click
 
-from archiver.capture import CaptureOutcome, capture_url, check_url, missing_summary
+from archiver.capture import CaptureOutcome, capture_url, check_url
 from archiver.cliutil import (
     archive_option,
     fetching_settings,
@@ -15,7 +17,10 @@ from archiver.cliutil import (
     open_archive,
     print_json,
 )
+from archiver.post import missing_summary
 from archiver.progress import download_progress
+from archiver.settings import Settings
+from store import Archive
 
 
 @click.command("capture")
@@ -55,14 +60,28 @@ def capture_command(
     config = fetching_settings(archive)
     if timeout is not None:
         config["fetch"]["timeout"] = timeout
-    outcomes: list[CaptureOutcome] = []
     with archive:
-        for url in urls:
-            with download_progress(enabled=not as_json) as progress:
-                outcome = capture_url(archive, url, config, case_name=case_name, progress=progress)
-            outcomes.append(outcome)
-            if not as_json:
-                _print_outcome(outcome)
+        run_captures(archive, [Target(url, case_name) for url in urls], config, as_json=as_json)
+
+
+@dataclass(frozen=True)
+class Target:
+    url: str
+    case_name: str | None = None
+    note: str | None = None
+
+
+def run_captures(archive: Archive, targets: list[Target], config: Settings, *, as_json: bool) -> NoReturn:
+    """Capture each target in turn, print the outcomes, and exit 0 only when every one is complete."""
+    outcomes: list[CaptureOutcome] = []
+    for target in targets:
+        with download_progress(enabled=not as_json) as progress:
+            outcome = capture_url(
+                archive, target.url, config, case_name=target.case_name, progress=progress, note=target.note
+            )
+        outcomes.append(outcome)
+        if not as_json:
+            _print_outcome(outcome)
     if as_json:
         print_json([o.as_json() for o in outcomes])
     sys.exit(0 if all(o.status == "ok" for o in outcomes) else 1)

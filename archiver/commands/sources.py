@@ -8,7 +8,6 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from archiver.capture import missing_summary
 from archiver.cliutil import (
     archive_option,
     archive_root,
@@ -20,6 +19,7 @@ from archiver.cliutil import (
 )
 from archiver.platforms import registry
 from archiver.platforms.listing import parse_since
+from archiver.post import missing_summary
 from archiver.progress import download_progress
 from archiver.sources.registry import (
     ARCHIVE_FILE_NAME,

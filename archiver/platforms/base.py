@@ -56,8 +56,9 @@ class FetchContext:
         """How far `sources sync` may page back through one account (setting platforms.max_pages)."""
         return max(1, int(self.config.get("platforms", {}).get("max_pages", 20)))
 
-    def note_missing(self, what: str, reason: str) -> None:
-        self.missing.append({"what": what, "reason": reason})
+    def note_missing(self, what: str, reason: str, url: str | None = None) -> None:
+        """Record an item the post showed that this capture lacks; ``url`` is the file's, when known."""
+        self.missing.append({"what": what, "reason": reason, **({"url": url} if url else {})})
 
     def report(self, label: str, done: int, total: int | None) -> None:
         if self.progress is not None:

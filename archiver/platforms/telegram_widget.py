@@ -22,6 +22,14 @@ _PHOTO = re.compile(
     r"background-image:url\('(?P<url>[^']+)'\)"
 )
 _VIDEO = re.compile(r'<video[^>]+src="(?P<url>[^"]+)"')
+# Some embed pages give the file only as a link to it, with its access token.
+_VIDEO_LINK = re.compile(r'<a[^>]+href="(?P<url>https?://[^"]+\.mp4\?[^"]*token=[^"]*)"')
+# A video the web preview will not serve ("Media is too big", "VIEW IN TELEGRAM"): a player
+# with a thumbnail and no <video src>.
+_UNSERVED_VIDEO = re.compile(
+    r'<a class="tgme_widget_message_video_player not_supported[ "].*?</a>', re.DOTALL
+)
+_BACKGROUND = re.compile(r"background-image:url\('(?P<url>[^']+)'\)")
 _DATE = re.compile(r'<a class="tgme_widget_message_date"[^>]*>\s*<time[^>]*datetime="(?P<when>[^"]+)"')
 _VIEWS = re.compile(r'<span class="tgme_widget_message_views">(?P<views>[^<]+)</span>')
 _FORWARD = re.compile(
@@ -54,6 +62,8 @@ class TelegramMessage:
     forwarded_from_url: str | None = None
     photos: list[str] = field(default_factory=list)
     videos: list[str] = field(default_factory=list)
+    # One entry per video the preview does not serve: its thumbnail's URL, or None.
+    unserved_videos: list[str | None] = field(default_factory=list)
     album: bool = False
     reply_to: dict[str, str | None] | None = None  # the post this one answers: channel, post_id, author, text
 
@@ -93,6 +103,11 @@ def _parse_one(channel: str, post_id: str, chunk: str) -> TelegramMessage:
         message.forwarded_from_url = unescape(forward["href"]) if forward["href"] else None
     message.photos = [unescape(m["url"]) for m in _PHOTO.finditer(chunk)]
     message.videos = [unescape(m["url"]) for m in _VIDEO.finditer(chunk)]
+    links = [unescape(m["url"]) for m in _VIDEO_LINK.finditer(chunk)]
+    message.videos += [link for link in dict.fromkeys(links) if link not in message.videos]
+    for player in _UNSERVED_VIDEO.finditer(chunk):
+        thumb = _BACKGROUND.search(player[0])
+        message.unserved_videos.append(unescape(thumb["url"]) if thumb else None)
     message.album = "tgme_widget_message_grouped_wrap" in chunk
     return message
 
