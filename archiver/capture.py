@@ -47,12 +47,16 @@ from store.clock import new_id, utc_now
 class CaptureOutcome:
     capture_id: str
     url: str
-    status: str  # "ok" or "failed"
+    status: str  # "ok", "incomplete" (kept, but lacking what ``missing`` names) or "failed"
     error: str | None = None
     error_kind: str | None = None
     artifacts: list[StoredArtifact] = field(default_factory=list)
     record: CaptureRecord | None = None
     timestamped: bool | None = None  # None for a failed attempt
+
+    @property
+    def missing(self) -> list[dict[str, str]]:
+        return self.record.missing if self.record is not None else []
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -60,6 +64,7 @@ class CaptureOutcome:
             "status": self.status,
             "url": self.url,
             "error": self.error,
+            "missing": self.missing,
             "artifacts": [a.as_json() for a in self.artifacts],
             "timestamped": self.timestamped,
         }
@@ -73,6 +78,7 @@ class CaptureOutcome:
                 "post_time",
                 "started_at",
                 "ended_at",
+                "note",
             ):
                 data[key] = getattr(self.record, key)
         return data
@@ -92,6 +98,7 @@ def capture_url(
     *,
     case_name: str | None = None,
     progress: ProgressCallback | None = None,
+    note: str | None = None,
 ) -> CaptureOutcome:
     url = check_url(url)
     pixel_limit.configure(config)
@@ -110,6 +117,9 @@ def capture_url(
                 tool_versions=versions,
                 input_url=url,
                 case_name=case_name,
+                note=note,
+                status="incomplete" if result.missing else "ok",
+                missing=result.missing,
                 **result.post_facts(),
             )
             files = [*result.files, StagedFile(warc_path, "warc", warc_path.name)]
@@ -124,7 +134,12 @@ def capture_url(
     stamp_captures(archive, [capture_id], config)  # after the store, with no lock held
     timestamped = is_timestamped(archive, capture_id)
     return CaptureOutcome(
-        capture_id, url, "ok", artifacts=item.artifacts, record=item.record, timestamped=timestamped
+        capture_id,
+        url,
+        item.record.status,
+        artifacts=item.artifacts,
+        record=item.record,
+        timestamped=timestamped,
     )
 
 
@@ -155,6 +170,7 @@ def _fetch_recording(
                     # probe here so a corrupt essential file fails while the WARC is still open
                     probe_files(result.files)
                     _add_screenshot(result, workdir, ctx)
+                    result.missing = ctx.missing
                     return result
     raise NothingArchivableError(f"nothing archivable was found at {url}")
 

@@ -16,6 +16,10 @@ COMMANDS = {
         "archiver.commands.capture:capture_command",
         "Fetch posts, pages or media files and keep them, exactly as served.",
     ),
+    "recapture": (
+        "archiver.commands.recapture:recapture_command",
+        "Capture the URL of earlier captures again, as new captures; the earlier ones stay.",
+    ),
     "import": (
         "archiver.commands.importing:import_command",
         "Add footage already on disk (files, or folders recursively) to the archive.",

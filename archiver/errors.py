@@ -21,6 +21,14 @@ class FetchError(ArchiverError):
     kind = "fetch"
 
 
+class HTTPStatusError(FetchError):
+    """The server answered with an error status: a refusal (4xx) or its own trouble (5xx)."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class NothingArchivableError(ArchiverError):
     kind = "nothing-archivable"
 

@@ -44,6 +44,8 @@ class CaptureRecord(PostFacts):
     input_url: str | None = None
     case_name: str | None = None
     note: str | None = None
+    status: str = "ok"  # "incomplete" when the capture lacks something the post showed
+    missing: list[dict[str, str]] = field(default_factory=list)  # each {what, reason}
 
     def as_row(self) -> dict[str, Any]:
         return dict(self.__dict__)

@@ -21,3 +21,8 @@ class PostFacts:
 
     def post_facts(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(PostFacts)}
+
+
+def missing_summary(missing: list[dict[str, str]]) -> str:
+    """What an incomplete capture lacks, in one line: "no video (too big for ...)"."""
+    return "; ".join(f"no {item['what']} ({item['reason']})" for item in missing)

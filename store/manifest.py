@@ -12,7 +12,8 @@ its capture/import event recorded (events from before versions were recorded are
 
 Version 2 holds the same fields as version 1, with the values of credential parameters
 in its URLs hidden behind a keyed digest (store.url_hiding), so that no signed file of a
-bundle carries a private link's token.
+bundle carries a private link's token. Version 3 adds the capture's status and what an
+incomplete capture lacks (``missing``, whose URLs are hidden the same way).
 """
 
 from __future__ import annotations
@@ -25,15 +26,19 @@ from store.canonical import canonical_json
 from store.catalog import Catalog
 from store.url_hiding import hide_url, hide_urls_in, new_salt
 
-CURRENT_VERSION = 2
+CURRENT_VERSION = 3
 _V1_FIELDS = (
     "id", "kind", "input_url", "final_url", "platform", "extractor", "post_id", "author", "handle",
     "title", "post_text", "post_time", "case_name", "started_at", "ended_at", "operator",
     "tool_versions", "note", "metadata",
 )  # fmt: skip
-CAPTURE_FIELDS: dict[int, tuple[str, ...]] = {1: _V1_FIELDS, 2: _V1_FIELDS}
+CAPTURE_FIELDS: dict[int, tuple[str, ...]] = {
+    1: _V1_FIELDS,
+    2: _V1_FIELDS,
+    3: (*_V1_FIELDS, "status", "missing"),  # migration 0005: an incomplete capture says what it lacks
+}
 FIRST_HIDING_VERSION = 2  # from this version on, URL credentials are hidden (store.url_hiding)
-_JSON_COLUMNS = ("tool_versions", "metadata")
+_JSON_COLUMNS = ("tool_versions", "metadata", "missing")
 _URL_COLUMNS = ("input_url", "final_url")
 
 
@@ -75,7 +80,8 @@ def manifest_value(catalog: Catalog, capture_id: str) -> dict[str, Any]:
     if row is None:
         raise UnknownCaptureError(capture_id)
     for key in _JSON_COLUMNS:
-        row[key] = json.loads(row[key]) if row.get(key) else None
+        if key in row:  # an older version's manifest has no key it did not list
+            row[key] = json.loads(row[key]) if row[key] else None
     artifacts = catalog.rows(
         """SELECT a.name, a.role, a.sha256, a.source_url, b.size, b.mime, b.kind
            FROM artifacts a LEFT JOIN blobs b ON b.sha256 = a.sha256
@@ -90,7 +96,9 @@ def manifest_value(catalog: Catalog, capture_id: str) -> dict[str, Any]:
 def _hide_credentials(row: dict[str, Any], artifacts: list[dict[str, Any]], salt: bytes) -> None:
     for key in _URL_COLUMNS:
         row[key] = hide_url(row[key], salt)
-    row["metadata"] = hide_urls_in(row["metadata"], salt)
+    for key in ("metadata", "missing"):
+        if key in row:
+            row[key] = hide_urls_in(row[key], salt)
     for artifact in artifacts:
         artifact["source_url"] = hide_url(artifact["source_url"], salt)
 

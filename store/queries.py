@@ -9,7 +9,7 @@ from typing import Any
 from store.catalog import Catalog
 
 _SUMMARY = """
-    SELECT c.id AS capture_id, c.kind, 'ok' AS status, c.input_url AS url, c.final_url, c.platform,
+    SELECT c.id AS capture_id, c.kind, c.status, c.missing, c.input_url AS url, c.final_url, c.platform,
            c.author, c.handle, c.title, c.post_time, c.started_at, c.case_name,
            (SELECT count(*) FROM artifacts a WHERE a.capture_id = c.id) AS artifact_count
     FROM captures c
@@ -20,8 +20,7 @@ def capture_detail(catalog: Catalog, capture_id: str) -> dict[str, Any] | None:
     """A capture with its artifacts, or a failed attempt, by id (or unique id prefix)."""
     row = _by_id(catalog, "captures", capture_id)
     if row is not None:
-        row["status"] = "ok"
-        for key in ("tool_versions", "metadata"):
+        for key in ("tool_versions", "metadata", "missing"):
             row[key] = json.loads(row[key]) if row.get(key) else None
         row["artifacts"] = catalog.rows(
             """SELECT a.role, a.name, a.sha256, b.size, b.mime, b.kind, b.width, b.height, b.duration,
@@ -48,10 +47,23 @@ def _by_id(catalog: Catalog, table: str, capture_id: str) -> dict[str, Any] | No
 
 
 def list_captures(
-    catalog: Catalog, *, case_name: str | None = None, limit: int = 50, include_failed: bool = False
+    catalog: Catalog,
+    *,
+    case_name: str | None = None,
+    limit: int = 50,
+    include_failed: bool = False,
+    incomplete_only: bool = False,
 ) -> list[dict[str, Any]]:
-    where, params = ("WHERE c.case_name = ?", [case_name]) if case_name else ("", [])
-    rows = catalog.rows(f"{_SUMMARY} {where} ORDER BY c.started_at DESC, c.id DESC LIMIT ?", [*params, limit])
+    """Newest first; ``incomplete_only`` keeps the captures that lack something the post showed."""
+    conditions = [
+        *(["c.case_name = ?"] if case_name else []),
+        *(["c.status = 'incomplete'"] if incomplete_only else []),
+    ]
+    params = [case_name] if case_name else []
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    rows = _summaries(
+        catalog.rows(f"{_SUMMARY} {where} ORDER BY c.started_at DESC, c.id DESC LIMIT ?", [*params, limit])
+    )
     if include_failed:
         fwhere = "WHERE case_name = ?" if case_name else ""
         rows += catalog.rows(
@@ -76,7 +88,7 @@ def search_captures(catalog: Catalog, query: str, *, limit: int = 50) -> list[di
         return []
     fts_query = " ".join(f'"{w}"' for w in words)
     try:
-        return catalog.rows(
+        found = catalog.rows(
             f"""{_SUMMARY}
                 JOIN captures_fts f ON f.rowid = c.rowid
                 WHERE captures_fts MATCH ?
@@ -85,6 +97,25 @@ def search_captures(catalog: Catalog, query: str, *, limit: int = 50) -> list[di
         )
     except sqlite3.OperationalError:
         return []
+    return _summaries(found)
+
+
+def _summaries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for row in rows:
+        row["missing"] = json.loads(row["missing"])
+    return rows
+
+
+def incomplete_captures(catalog: Catalog) -> list[dict[str, Any]]:
+    """Each URL whose latest capture lacks something its post showed, oldest first: what a retry
+    needs. A URL captured whole since is left out, as are older incomplete tries of the same URL."""
+    return catalog.rows(
+        """SELECT id, input_url, case_name FROM captures c
+           WHERE status = 'incomplete' AND NOT EXISTS (
+               SELECT 1 FROM captures later
+               WHERE later.input_url = c.input_url AND later.started_at > c.started_at)
+           ORDER BY started_at, id"""
+    )
 
 
 def capture_timestamps(catalog: Catalog, capture_id: str) -> list[dict[str, Any]]:

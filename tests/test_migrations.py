@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
 from sqlite_utils import Database
 
 import store.manifest
@@ -20,6 +21,7 @@ from store.sqlite.migrations import MIGRATIONS, m0004_custody
 
 # sha256 over every schema object's SQL after 0001-0004: a shipped migration must never be edited
 SCHEMA_0004_SHA256 = "fbdef2439e7ac2361809d8a1779ef542e24a423f35d1708df083b831603df757"
+SCHEMA_0005_SHA256 = "73a016b055eaea8eae6afdf696d0d8570cc1d435df815cb623c7ffd20fb2e710"  # and 0005
 
 
 def _pre_custody_archive(root: Path, media: dict[str, Path]) -> list[str]:
@@ -85,6 +87,8 @@ def test_an_archive_from_before_the_custody_log_upgrades_and_verifies(media, tmp
     adopted = [e for e in log["events"] if e["detail"].get("adopted")]
     assert [e["subject"] for e in adopted] == ids
     assert [e["detail"]["manifest_version"] for e in adopted] == [1, 1]
+    code, shown = cli_json("show", ids[0])  # migration 0005: what was kept then is "ok", lacking nothing
+    assert code == 0 and (shown["status"], shown["missing"]) == ("ok", [])
 
 
 def test_migration_0004_writes_the_same_rows_whatever_todays_manifest_says(media, tmp_path, monkeypatch):
@@ -106,11 +110,12 @@ def test_the_frozen_manifest_copy_is_manifest_version_1():
     assert store.manifest.CAPTURE_FIELDS[1] == m0004_custody.MANIFEST_V1_FIELDS
 
 
-def test_shipped_migrations_are_never_edited(tmp_path):
+@pytest.mark.parametrize("count, expected", [(4, SCHEMA_0004_SHA256), (5, SCHEMA_0005_SHA256)])
+def test_shipped_migrations_are_never_edited(tmp_path, count, expected):
     db = Database(sqlite3.connect(tmp_path / "c.db", isolation_level=None))
-    for _, migration in MIGRATIONS[:4]:
+    for _, migration in MIGRATIONS[:count]:
         migration(db)
     rows = db.execute("SELECT type, name, coalesce(sql, '') FROM sqlite_master ORDER BY rowid").fetchall()
     db.close()
     digest = hashlib.sha256("\n".join("|".join(r) for r in rows).encode()).hexdigest()
-    assert digest == SCHEMA_0004_SHA256
+    assert digest == expected

@@ -26,6 +26,7 @@ HASHES_SCHEMA = "archiver-bundle-hashes/1"
 _CAPTURE_FIELDS = (
     "id", "kind", "input_url", "final_url", "platform", "extractor", "post_id", "author", "handle", "title",
     "post_text", "post_time", "case_name", "started_at", "ended_at", "operator", "note", "tool_versions",
+    "status", "missing",
 )  # fmt: skip
 _MEDIA_FIELDS = ("width", "height", "duration", "video_codec", "audio_codec")
 

@@ -10,6 +10,7 @@ from html import escape
 from typing import Any
 
 from archiver.bundle.payload import CapturePayload
+from archiver.post import missing_summary
 
 _CSS = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:70rem;
@@ -80,6 +81,8 @@ def _capture_section(payload: CapturePayload) -> str:
     facts = [
         ("Capture id", d["id"]),
         ("Kind", d["kind"]),
+        ("Status", d.get("status")),
+        ("Missing", missing_summary(d.get("missing") or [])),
         ("Input URL", d.get("input_url")),
         ("Final URL", d.get("final_url")),
         ("Platform", d.get("platform")),

@@ -21,7 +21,7 @@ def select_captures(
         chosen = []
         for capture_id in ids:
             detail = capture_detail(catalog, capture_id)
-            if detail is None or detail["status"] != "ok":
+            if detail is None or detail["status"] == "failed":  # an incomplete capture is evidence too
                 raise NotFoundError(f"no successful capture with id {capture_id}")
             chosen.append(detail["id"])
         return list(dict.fromkeys(chosen))

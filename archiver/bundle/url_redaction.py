@@ -36,6 +36,7 @@ def redact_detail(detail: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str
         for a in detail.get("artifacts", [])
     ]
     copy["metadata"] = blank_urls_in(detail.get("metadata"), "metadata", blanked)
+    copy["missing"] = blank_urls_in(detail.get("missing"), "missing", blanked)
     return copy, blanked
 
 

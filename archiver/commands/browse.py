@@ -15,6 +15,7 @@ from archiver.cliutil import (
     open_reader,
     print_json,
 )
+from archiver.post import missing_summary
 from store.queries import capture_detail, capture_timestamps, list_captures, search_captures
 from store.reports import reports_citing
 
@@ -50,10 +51,12 @@ def show_command(capture_id: str, archive_dir: str | None, as_json: bool) -> Non
 
 
 def _print_detail(d: dict[str, Any]) -> None:
-    skip = {"artifacts", "tool_versions", "metadata", "post_text", "cited_by", "timestamps"}
+    skip = {"artifacts", "tool_versions", "metadata", "post_text", "cited_by", "timestamps", "missing"}
     for key, value in d.items():
         if key not in skip and value not in (None, ""):
             click.echo(f"{key:>14}: {value}")
+    if d.get("missing"):
+        click.echo(f"{'missing':>14}: {missing_summary(d['missing'])}")
     if d.get("post_text"):
         click.echo(f"{'post_text':>14}: {d['post_text'][:500]}")
     if d.get("tool_versions"):
@@ -77,27 +80,45 @@ def _print_rows(rows: list[dict[str, Any]]) -> None:
     for r in rows:
         what = r.get("title") or r.get("error") or ""
         where = r.get("url") or r.get("final_url") or ""
-        click.echo(f"{r['capture_id']}  {r['status']:<6} {r['started_at'][:19]}  {where}  {what[:60]}")
+        click.echo(f"{r['capture_id']}  {r['status']:<10} {r['started_at'][:19]}  {where}  {what[:60]}")
 
 
 @click.command("list")
 @click.option("--case", "case_name", metavar="NAME", help="Only captures of this case.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1))
 @click.option("--failed", "include_failed", is_flag=True, help="Include failed attempts.")
+@click.option(
+    "--incomplete", "incomplete_only", is_flag=True, help="Only captures that lack something the post showed."
+)
 @archive_option
 @json_option
 @friendly_errors
 def list_command(
-    case_name: str | None, limit: int, include_failed: bool, archive_dir: str | None, as_json: bool
+    case_name: str | None,
+    limit: int,
+    include_failed: bool,
+    incomplete_only: bool,
+    archive_dir: str | None,
+    as_json: bool,
 ) -> None:
     """List captures, newest first.
+
+    An incomplete capture (status "incomplete") kept the post but not all of its media;
+    its "missing" list says what and why, and `archiver recapture --incomplete` retries them.
 
     \b
     Example:
       archiver list --case aleppo-2024 --failed
+      archiver list --incomplete --json
     """
     with open_reader(archive_dir) as archive:
-        rows = list_captures(archive.catalog, case_name=case_name, limit=limit, include_failed=include_failed)
+        rows = list_captures(
+            archive.catalog,
+            case_name=case_name,
+            limit=limit,
+            include_failed=include_failed and not incomplete_only,
+            incomplete_only=incomplete_only,
+        )
     if as_json:
         print_json(rows)
     else:

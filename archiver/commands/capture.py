@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
+from typing import NoReturn
 
 import click
 
@@ -15,7 +17,10 @@ from archiver.cliutil import (
     open_archive,
     print_json,
 )
+from archiver.post import missing_summary
 from archiver.progress import download_progress
+from archiver.settings import Settings
+from store import Archive
 
 
 @click.command("capture")
@@ -39,7 +44,11 @@ def capture_command(
     Each URL becomes one capture: media through yt-dlp where a platform offers it,
     otherwise the page or file itself over plain HTTP; every HTTP exchange goes into
     a WARC. A capture that fails is recorded as a failed attempt.
-    Exit status: 0 when every capture succeeded, 1 when any failed, 2 on bad input.
+    A capture that lacks something the post showed (a video too big for Telegram's web
+    preview, a media link that answered 403 or 404) is kept as "incomplete", with what it
+    lacks and why; `archiver recapture` tries it again.
+    Exit status: 0 when every capture is complete, 1 when any failed or is incomplete,
+    2 on bad input.
 
     \b
     Example:
@@ -51,25 +60,42 @@ def capture_command(
     config = fetching_settings(archive)
     if timeout is not None:
         config["fetch"]["timeout"] = timeout
-    outcomes: list[CaptureOutcome] = []
     with archive:
-        for url in urls:
-            with download_progress(enabled=not as_json) as progress:
-                outcome = capture_url(archive, url, config, case_name=case_name, progress=progress)
-            outcomes.append(outcome)
-            if not as_json:
-                _print_outcome(outcome)
+        run_captures(archive, [Target(url, case_name) for url in urls], config, as_json=as_json)
+
+
+@dataclass(frozen=True)
+class Target:
+    url: str
+    case_name: str | None = None
+    note: str | None = None
+
+
+def run_captures(archive: Archive, targets: list[Target], config: Settings, *, as_json: bool) -> NoReturn:
+    """Capture each target in turn, print the outcomes, and exit 0 only when every one is complete."""
+    outcomes: list[CaptureOutcome] = []
+    for target in targets:
+        with download_progress(enabled=not as_json) as progress:
+            outcome = capture_url(
+                archive, target.url, config, case_name=target.case_name, progress=progress, note=target.note
+            )
+        outcomes.append(outcome)
+        if not as_json:
+            _print_outcome(outcome)
     if as_json:
         print_json([o.as_json() for o in outcomes])
     sys.exit(0 if all(o.status == "ok" for o in outcomes) else 1)
 
 
 def _print_outcome(outcome: CaptureOutcome) -> None:
-    if outcome.status != "ok":
+    if outcome.status == "failed":
         click.echo(
             f"failed  {outcome.url}: {outcome.error} (recorded as attempt {outcome.capture_id})", err=True
         )
         return
     media = [a for a in outcome.artifacts if a.role == "media"]
     summary = ", ".join(f"{a.media.kind} {a.size:,} B" for a in media) or "page only"
-    click.echo(f"ok      {outcome.capture_id}  {outcome.url}  [{summary}; {len(outcome.artifacts)} files]")
+    files = f"[{summary}; {len(outcome.artifacts)} files]"
+    click.echo(f"{outcome.status:<7} {outcome.capture_id}  {outcome.url}  {files}")
+    if outcome.missing:
+        click.echo(f"  incomplete: {missing_summary(outcome.missing)}", err=True)

@@ -19,6 +19,7 @@ from archiver.cliutil import (
 )
 from archiver.platforms import registry
 from archiver.platforms.listing import parse_since
+from archiver.post import missing_summary
 from archiver.progress import download_progress
 from archiver.sources.registry import (
     ARCHIVE_FILE_NAME,
@@ -183,10 +184,8 @@ def _print_result(result: SyncResult) -> None:
     click.echo(f"{result.source.name}: {len(result.listed)} recent posts listed, "
                f"{len(result.known)} already captured, {len(result.outcomes)} to capture")  # fmt: skip
     for post, outcome in result.outcomes:
-        status = (
-            f"ok      {outcome.capture_id}" if outcome.status == "ok" else f"failed  {outcome.capture_id}"
-        )
-        detail = f" ({outcome.error})" if outcome.error else ""
+        status = f"{outcome.status:<7} {outcome.capture_id}"
+        detail = f" ({outcome.error or missing_summary(outcome.missing)})" if outcome.status != "ok" else ""
         click.echo(f"  {status}  {post.url}{detail}")
     if result.note:
         click.echo(f"note: {result.note}")

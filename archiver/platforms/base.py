@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
@@ -31,6 +31,9 @@ class FetchContext:
     config: dict[str, Any]
     session: requests.Session
     progress: ProgressCallback | None = None
+    # What the post showed that this capture could not fetch, each {what, reason}: the
+    # capture is then kept as "incomplete" rather than failed, since the rest is evidence too.
+    missing: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def timeout(self) -> float:
@@ -53,6 +56,10 @@ class FetchContext:
         """How far `sources sync` may page back through one account (setting platforms.max_pages)."""
         return max(1, int(self.config.get("platforms", {}).get("max_pages", 20)))
 
+    def note_missing(self, what: str, reason: str, url: str | None = None) -> None:
+        """Record an item the post showed that this capture lacks; ``url`` is the file's, when known."""
+        self.missing.append({"what": what, "reason": reason, **({"url": url} if url else {})})
+
     def report(self, label: str, done: int, total: int | None) -> None:
         if self.progress is not None:
             self.progress(label, done, total)
@@ -61,6 +68,7 @@ class FetchContext:
 @dataclass(kw_only=True)
 class FetchResult(PostFacts):
     files: list[StagedFile]
+    missing: list[dict[str, str]] = field(default_factory=list)  # filled from FetchContext.missing
 
 
 class Fetcher(Protocol):

@@ -33,6 +33,7 @@ from archiver.platforms.telegram_widget import (
     utc,
 )
 
+TOO_BIG = "too big for the web preview; needs a Telegram account"
 _POST_PATH = re.compile(r"^/(?:s/)?(?P<channel>[A-Za-z0-9_]{3,64})/(?P<id>\d+)/?$")
 # A public Telegram username: 5 to 32 characters today, 4 for some old ones.
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
@@ -101,6 +102,7 @@ class Telegram(Platform):
         files = [StagedFile(page, "page", page.name, embed_url)]
         photos = [(photo, f"{post_id}-photo{n}.jpg") for n, photo in enumerate(message.photos, 1)]
         files += get_files(photos, workdir / "media", ctx)
+        files += _unserved_videos(message, workdir, ctx)
         if message.videos:
             clips = [(video, f"{post_id}-video{n}.mp4") for n, video in enumerate(message.videos, 1)]
             files += videos(url, clips, workdir, ctx)
@@ -164,6 +166,18 @@ class Telegram(Platform):
         return Listing(list(found.values()), ctx.max_pages, note)
 
 
+def _unserved_videos(message: TelegramMessage, workdir: Path, ctx: FetchContext) -> list[StagedFile]:
+    """Each video the web preview will not serve is noted as missing; its thumbnail is kept."""
+    for _ in message.unserved_videos:
+        ctx.note_missing("video", TOO_BIG)
+    thumbs = [
+        (thumb, f"{message.post_id}-video{n}-thumb.jpg")
+        for n, thumb in enumerate(message.unserved_videos, 1)
+        if thumb is not None
+    ]
+    return get_files(thumbs, workdir / "thumbnails", ctx, role="thumbnail")
+
+
 def _result(message: TelegramMessage, files: list[StagedFile], channel: str, post_url: str) -> FetchResult:
     return FetchResult(
         files=files,
@@ -184,6 +198,7 @@ def _result(message: TelegramMessage, files: list[StagedFile], channel: str, pos
             "photos": len(message.photos),
             "videos": len(message.videos),
             "album": message.album,
+            "reply_to": message.reply_to,
         },
     )
 

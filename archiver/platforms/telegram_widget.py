@@ -22,12 +22,25 @@ _PHOTO = re.compile(
     r"background-image:url\('(?P<url>[^']+)'\)"
 )
 _VIDEO = re.compile(r'<video[^>]+src="(?P<url>[^"]+)"')
+# Some embed pages give the file only as a link to it, with its access token.
+_VIDEO_LINK = re.compile(r'<a[^>]+href="(?P<url>https?://[^"]+\.mp4\?[^"]*token=[^"]*)"')
+# A video the web preview will not serve ("Media is too big", "VIEW IN TELEGRAM"): a player
+# with a thumbnail and no <video src>.
+_UNSERVED_VIDEO = re.compile(
+    r'<a class="tgme_widget_message_video_player not_supported[ "].*?</a>', re.DOTALL
+)
+_BACKGROUND = re.compile(r"background-image:url\('(?P<url>[^']+)'\)")
 _DATE = re.compile(r'<a class="tgme_widget_message_date"[^>]*>\s*<time[^>]*datetime="(?P<when>[^"]+)"')
 _VIEWS = re.compile(r'<span class="tgme_widget_message_views">(?P<views>[^<]+)</span>')
 _FORWARD = re.compile(
     r'class="tgme_widget_message_forwarded_from_name"(?:\s+href="(?P<href>[^"]+)")?[^>]*>(?P<name>.*?)</(?:a|span)>',
     re.DOTALL,
 )
+# A reply quotes the post it answers first, in a link of its own, with the same text class as the body.
+_REPLY = re.compile(r'<a class="tgme_widget_message_reply[ "][^>]*>.*?</a>', re.DOTALL)
+_REPLY_TO = re.compile(r'href="https?://t\.me/(?:s/)?(?P<channel>[A-Za-z0-9_]+)/(?P<id>\d+)')
+_REPLY_AUTHOR = re.compile(r'class="tgme_widget_message_author_name"[^>]*>(?P<name>.*?)</span>', re.DOTALL)
+_REPLY_TEXT = re.compile(r'class="[^"]*js-message_reply_text[^"]*"[^>]*>(?P<text>.*?)</div>', re.DOTALL)
 _OWNER = re.compile(r'class="tgme_widget_message_owner_name"[^>]*>(?P<name>.*?)</a>', re.DOTALL)
 _ERROR = re.compile(r'<div class="tgme_widget_message_error">(?P<text>.*?)</div>', re.DOTALL)
 # What the widget says instead of a post it will only show to a signed-in app user.
@@ -49,7 +62,10 @@ class TelegramMessage:
     forwarded_from_url: str | None = None
     photos: list[str] = field(default_factory=list)
     videos: list[str] = field(default_factory=list)
+    # One entry per video the preview does not serve: its thumbnail's URL, or None.
+    unserved_videos: list[str | None] = field(default_factory=list)
     album: bool = False
+    reply_to: dict[str, str | None] | None = None  # the post this one answers: channel, post_id, author, text
 
     @property
     def url(self) -> str:
@@ -69,6 +85,10 @@ def parse_messages(html: str) -> list[TelegramMessage]:
 
 def _parse_one(channel: str, post_id: str, chunk: str) -> TelegramMessage:
     message = TelegramMessage(channel=channel, post_id=post_id)
+    reply = _REPLY.search(chunk)
+    if reply:
+        message.reply_to = _reply(reply[0])
+        chunk = chunk[: reply.start()] + chunk[reply.end() :]  # the rest is this post's own
     text = get_element_by_class("tgme_widget_message_text", chunk)
     message.text = clean_html(text) if text else None
     owner = _OWNER.search(chunk)
@@ -83,8 +103,26 @@ def _parse_one(channel: str, post_id: str, chunk: str) -> TelegramMessage:
         message.forwarded_from_url = unescape(forward["href"]) if forward["href"] else None
     message.photos = [unescape(m["url"]) for m in _PHOTO.finditer(chunk)]
     message.videos = [unescape(m["url"]) for m in _VIDEO.finditer(chunk)]
+    links = [unescape(m["url"]) for m in _VIDEO_LINK.finditer(chunk)]
+    message.videos += [link for link in dict.fromkeys(links) if link not in message.videos]
+    for player in _UNSERVED_VIDEO.finditer(chunk):
+        thumb = _BACKGROUND.search(player[0])
+        message.unserved_videos.append(unescape(thumb["url"]) if thumb else None)
     message.album = "tgme_widget_message_grouped_wrap" in chunk
     return message
+
+
+def _reply(block: str) -> dict[str, str | None]:
+    """The quoted post of a reply: where it is, who wrote it, the words the widget shows of it."""
+    target = _REPLY_TO.search(block)
+    author = _REPLY_AUTHOR.search(block)
+    text = _REPLY_TEXT.search(block)
+    return {
+        "channel": target["channel"] if target else None,
+        "post_id": target["id"] if target else None,
+        "author": _plain(author["name"]) if author else None,
+        "text": clean_html(text["text"]) if text else None,
+    }
 
 
 def _plain(fragment: str) -> str:

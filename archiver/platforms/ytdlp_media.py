@@ -80,6 +80,8 @@ class YtDlpFetcher:
                 return _no_media_or_raise(url, exc)
             except UnavailableVideoError as exc:  # yt-dlp's wrapper of a local write error
                 raise FetchError(f"{url} could not be downloaded: {exc}") from exc
+            if info is None:
+                return None  # the extractor gave up without raising; the next step may do better
             info = ydl.sanitize_info(info)
         files = _collect_files(workdir)
         if not any(f.role == "media" and _is_media(f.path) for f in files):

@@ -82,7 +82,7 @@ def _captured_page(
     archive: Archive, url: str, config: dict[str, Any], case_name: str | None
 ) -> tuple[bytes, str]:
     outcome = capture_url(archive, url, config, case_name=case_name)
-    if outcome.status != "ok":
+    if outcome.status == "failed":
         raise FetchError(f"could not capture the report at {url}: {outcome.error}")
     pages = [
         a

@@ -7,13 +7,14 @@ Retry-After); a login wall becomes one sentence that says what to do about it.
 
 from __future__ import annotations
 
+import mimetypes
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
 
-from archiver.errors import FetchError
+from archiver.errors import FetchError, HTTPStatusError
 from archiver.ingest import StagedFile
 from archiver.platforms.base import FetchContext
 from archiver.platforms.http.session import describe_request_error, download
@@ -88,14 +89,33 @@ def get_file(url: str, folder: Path, ctx: FetchContext, default_name: str) -> Pa
     raise AssertionError("unreachable")
 
 
-def get_files(links: list[tuple[str, str]], folder: Path, ctx: FetchContext) -> list[StagedFile]:
-    """Each (URL, name to use when the server gives none) downloaded into ``folder`` as media."""
+def get_files(
+    links: list[tuple[str, str]], folder: Path, ctx: FetchContext, *, role: str = "media"
+) -> list[StagedFile]:
+    """Each (URL, name to use when the server gives none) downloaded into ``folder``.
+
+    A file the server refuses or no longer has (403, 404, 410: X refusing a video, a CDN
+    link past its expiry) does not lose the post: the capture keeps the rest and notes the
+    file as missing, so it is stored as incomplete and can be recaptured.
+    """
     folder.mkdir(exist_ok=True)
     staged = []
     for url, default_name in links:
-        path = get_file(url, folder, ctx, default_name)
-        staged.append(StagedFile(path, "media", path.name, url))
+        try:
+            path = get_file(url, folder, ctx, default_name)
+        except HTTPStatusError as exc:
+            if not 400 <= exc.status < 500 or exc.status == 429:
+                raise
+            ctx.note_missing(_what(default_name), f"the server answered HTTP {exc.status}", url)
+            continue
+        staged.append(StagedFile(path, role, path.name, url))
     return staged
+
+
+def _what(name: str) -> str:
+    """ "video", "photo" or "file", from the name the file would have had."""
+    kind = (mimetypes.guess_type(name)[0] or "").partition("/")[0]
+    return {"video": "video", "image": "photo"}.get(kind, "file")
 
 
 def _retry_after(response: requests.Response, default: float) -> float:

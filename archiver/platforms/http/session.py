@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import requests
 
-from archiver.errors import FetchError, UsageError
+from archiver.errors import FetchError, HTTPStatusError, UsageError
 from archiver.ingest import StagedFile
 from archiver.platforms.base import FetchContext
 from archiver.safe_names import safe_name
@@ -43,7 +43,7 @@ def download(
     with response:
         if response.status_code >= 400:
             reason = f" {response.reason}" if response.reason else ""
-            raise FetchError(f"{url} answered HTTP {response.status_code}{reason}")
+            raise HTTPStatusError(f"{url} answered HTTP {response.status_code}{reason}", response.status_code)
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > ctx.max_file_size:
             raise FetchError(f"{url} is {int(declared):,} bytes, over the {ctx.max_file_size:,}-byte limit")

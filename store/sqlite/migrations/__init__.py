@@ -22,6 +22,7 @@ from store.sqlite.migrations import (
     m0002_reports,
     m0003_perceptual_hashes,
     m0004_custody,
+    m0005_capture_status,
     m0010_url_salts,
 )
 
@@ -45,5 +46,6 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("0002_reports", _migration(m0002_reports.STATEMENTS)),
     ("0003_perceptual_hashes", _migration(m0003_perceptual_hashes.STATEMENTS)),
     ("0004_custody", _migration(m0004_custody.STATEMENTS, m0004_custody.adopt_existing_captures)),
+    ("0005_capture_status", _migration(m0005_capture_status.STATEMENTS)),
     ("0010_url_salts", _migration(m0010_url_salts.STATEMENTS)),
 ]
