@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+
 import click
 
 from archiver import __version__
@@ -44,3 +46,16 @@ def main() -> None:
       archiver capture https://t.me/somechannel/123 --case aleppo-2024
     """
     click.get_current_context().with_resource(cleaned_output())
+
+
+def run() -> None:
+    """The console script and `python -m archiver`: the command, then an exit deaf to Ctrl-C.
+
+    Once the command is done, a Ctrl-C landing while the interpreter shuts down (logging's
+    atexit flush, joining threads) would only print "Exception ignored in atexit callback"
+    and a traceback; there is nothing left to interrupt, so it is ignored.
+    """
+    try:
+        main()
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
