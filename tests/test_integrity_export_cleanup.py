@@ -1,14 +1,25 @@
-"""A failed export leaves nothing beside OUT: no hidden partial folder, no partial zip."""
+"""A failed export leaves nothing beside OUT: no hidden partial folder, no partial zip.
+
+Real ``python -m archiver export`` processes are stopped by a full file, and by one or
+two real SIGINTs at random moments (the second used to cut the cleanup short).
+"""
 
 from __future__ import annotations
 
+import os
+import random
 import resource
 import signal
 import subprocess
 import sys
+import time
+from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from tests import test_bundle_verify
+from tests.conftest import run_archiver
 
 exported = test_bundle_verify.exported  # an archive with two captures in case aleppo, exported once
 
@@ -39,3 +50,56 @@ def test_a_zip_write_failing_midway_leaves_no_partial(exported, archive_dir, tmp
     )
     assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
     assert list(out_dir.iterdir()) == [], _hidden(out_dir)
+
+
+@pytest.fixture(scope="module")
+def big_archive(tmp_path_factory) -> Path:
+    """Forty 512 KiB captures in case bulk: an export takes long enough to interrupt anywhere."""
+    folder = tmp_path_factory.mktemp("big")
+    source = folder / "files"
+    source.mkdir()
+    for n in range(40):
+        (source / f"f{n:02d}.bin").write_bytes(os.urandom(512 * 1024))
+    root = folder / "archive"
+    run_archiver("import", str(source), "--case", "bulk", "--archive", str(root), check=True, timeout=300)
+    return root
+
+
+def export_child(archive: Path, out: Path) -> subprocess.Popen:
+    args = ["export", "--case", "bulk", "-o", str(out), "--archive", str(archive)]
+    return subprocess.Popen(
+        [sys.executable, "-m", "archiver", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_exports_ctrl_c_once_or_twice_at_random_moments_leave_nothing(big_archive, tmp_path):
+    rng = random.Random(int(os.environ.get("ARCHIVER_FAULT_SEED", "8")))
+    counts: Counter[str] = Counter()
+    started = time.monotonic()
+    timed = export_child(big_archive, tmp_path / "timed")
+    assert timed.wait(timeout=120) == 0
+    took = time.monotonic() - started  # the moments are spread over a whole export, start-up included
+    for n in range(30):
+        parent = tmp_path / f"round{n}"  # its own folder: the next export's sweep must not hide a leftover
+        parent.mkdir()
+        out = parent / ("b.zip" if n % 3 == 0 else "b")
+        child = export_child(big_archive, out)
+        time.sleep(rng.uniform(0.1, 1.0) * took)
+        presses = rng.choice([1, 2])
+        for _ in range(presses):
+            child.send_signal(signal.SIGINT)
+            time.sleep(rng.uniform(0.0, 0.1))
+        _, err = child.communicate(timeout=120)
+        assert "Traceback" not in err and "Exception ignored" not in err, err
+        # 130 from the command; 1 (click's "Aborted!") or death by SIGINT when Ctrl-C lands
+        # before the command starts or as it exits
+        assert child.returncode in (0, 1, 130, -signal.SIGINT), (child.returncode, err)
+        assert len(err.strip().splitlines()) <= 1, err
+        counts["finished first" if child.returncode == 0 else f"interrupted by {presses} Ctrl-C"] += 1
+        assert _hidden(parent) == [], (n, presses, err)
+        assert [p.name for p in parent.iterdir()] == ([out.name] if child.returncode == 0 else [])
+    print(f"interrupted exports: {dict(counts)}")
+    assert counts["finished first"] <= 10, counts  # most rounds really were cut short
