@@ -49,7 +49,7 @@ def _owner_alive(pid: int, start: int, boot: str) -> bool:
         return True
     if boot != here:
         return False  # built before the last reboot
-    stat = _proc_stat(pid)
+    stat = process_stat(pid)
     if stat is None:
         return False
     state, started = stat
@@ -57,11 +57,11 @@ def _owner_alive(pid: int, start: int, boot: str) -> bool:
 
 
 def _process_start(pid: int) -> int | None:
-    stat = _proc_stat(pid)
+    stat = process_stat(pid)
     return None if stat is None else stat[1]
 
 
-def _proc_stat(pid: int) -> tuple[str, int] | None:
+def process_stat(pid: int) -> tuple[str, int] | None:
     """State and start time of a process; the command name in parentheses may hold spaces."""
     try:
         text = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
