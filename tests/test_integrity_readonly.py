@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,25 @@ def test_a_corrupt_catalog_is_one_sentence_for_every_reader(made_archive, tmp_pa
         line = one_sentence(result)
         assert "catalog" in line and "corrupt" in line, (args, line)
     assert state(source) == before
+
+
+@pytest.mark.parametrize("stale", ["behind the catalog", "absent"])
+def test_lookup_on_read_only_media_rebuilds_a_stale_index_elsewhere(made_archive, tmp_path, stale):
+    from tests.media import write_jpeg
+
+    source = tmp_path / "copy"
+    shutil.copytree(made_archive, source)
+    older_index = tmp_path / "older-index"
+    shutil.copytree(source / "index", older_index)
+    rocket = write_jpeg(tmp_path / "rocket.jpg", "rocket")
+    ok("import", str(rocket), "--archive", str(source))
+    shutil.rmtree(source / "index")
+    if stale == "behind the catalog":  # the index as it was before the last import
+        shutil.copytree(older_index, source / "index")
+    before = state(source)
+    scratch = set(Path(tempfile.gettempdir()).glob("archiver-index-*"))
+    with read_only_view(source, tmp_path / "ro") as ro:
+        [match, *_] = ok("lookup", str(rocket), "--archive", str(ro))["matches"]
+        assert match["match"] == "exact"
+    assert state(source) == before
+    assert set(Path(tempfile.gettempdir()).glob("archiver-index-*")) == scratch  # and nothing left in /tmp
