@@ -85,10 +85,20 @@ def test_read_commands_work_on_read_only_media_and_change_nothing(made_archive, 
         assert json.loads(verify.stdout) == {"ok": True, "findings": []}
         assert "not logged" in verify.stderr
         elsewhere = tmp_path / "bundle"
-        export = run_archiver("export", capture_id, "-o", str(elsewhere), *archive, timeout=120)
-        assert export.returncode == 2 and "read-only" in one_sentence(export)
-        assert not elsewhere.exists()
+        exported = ok("export", *(c["capture_id"] for c in listed), "-o", str(elsewhere), *archive)
+        assert sorted(exported["capture_ids"]) == sorted(c["capture_id"] for c in listed)
     assert state(source) == before  # not one byte or file added, even beside the catalog
+    unlogged = json.loads((elsewhere / "data/custody/export-unlogged.json").read_text())
+    assert unlogged["subject"] == exported["bundle_id"]
+    assert not (elsewhere / "data/custody/export-event.json").exists()
+    verdict = run_archiver("verify", str(elsewhere), "--json", timeout=120)
+    assert verdict.returncode == 0, verdict.stdout + verdict.stderr  # a warning, not a failed check
+    report = json.loads(verdict.stdout)
+    assert report["ok"] and [(f["kind"], f["object"]) for f in report["findings"]] == [
+        ("export-unlogged", "data/custody/export-unlogged.json")
+    ]
+    told = run_archiver("verify", str(elsewhere), timeout=120).stdout
+    assert "warning: this export is not in the archive's custody log" in told and "1 warning(s)" in told
 
 
 def test_read_only_open_writes_nothing_on_writable_storage_either(made_archive, tmp_path):

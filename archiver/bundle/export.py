@@ -171,7 +171,8 @@ def _write_captures(
         for a in payload.detail["artifacts"]
         if not any(r["original_sha256"] == a["sha256"] for r in payload.redactions)  # not that blob's
     }
-    remember_sha512(archive.catalog, {k: v for k, v in hashed.items() if k not in known})
+    if not archive.readonly:  # a cache only: on read-only media the next export hashes again
+        remember_sha512(archive.catalog, {k: v for k, v in hashed.items() if k not in known})
     return payloads
 
 
