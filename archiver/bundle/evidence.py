@@ -71,9 +71,14 @@ def add_custody(
     checkpoint already signed and, in place of its export event, ``export-unlogged.json``,
     which `verify` reports so that nobody mistakes the export for a logged one.
     """
-    hashes = sorted(set(manifest_digests))
-    detail = {"captures": [p.capture_id for p in payloads]}
-    export_seq = None if archive.readonly else _log_export(archive, bundle_id, hashes, detail, config)
+    export = {
+        "action": "export",
+        "actor": operator_name(config),
+        "subject": bundle_id,
+        "hashes": sorted(set(manifest_digests)),
+        "detail": {"captures": [p.capture_id for p in payloads]},
+    }
+    export_seq = None if archive.readonly else _log_export(archive, export)
     checkpoint = latest_checkpoint(archive.catalog)
     if checkpoint is None:
         raise UsageError(f"the archive {archive.root} has no signed checkpoint to prove its custody log with")
@@ -87,7 +92,7 @@ def add_custody(
     timeline = [e for p in payloads for e in p.custody]
     unlogged_entry = []
     if export_seq is None:
-        unlogged = _unlogged_export(bundle_id, hashes, detail, config)
+        unlogged = {"schema": UNLOGGED_SCHEMA, **export, "time": utc_now(), "reason": _UNLOGGED_WHY}
         add_json(shared, bag, "export-unlogged.json", unlogged)
         why = f"NOT in the custody log: {unlogged['reason']} ({EXPORT_UNLOGGED})"
         unlogged_entry = [
@@ -111,37 +116,15 @@ def add_custody(
     return [*entries, *unlogged_entry, sealed]
 
 
-def _log_export(
-    archive: Archive, bundle_id: str, hashes: list[str], detail: dict[str, Any], config: dict[str, Any]
-) -> int:
+def _log_export(archive: Archive, export: dict[str, Any]) -> int:
     """The export event, and a checkpoint that covers it; returns its sequence number."""
     with archive.catalog.transaction():
-        export = append_event(
-            archive.catalog,
-            action="export",
-            actor=operator_name(config),
-            subject=bundle_id,
-            hashes=hashes,
-            detail=detail,
-        )
+        event = append_event(archive.catalog, **export)
     write_checkpoint(archive.catalog, archive.key)
-    return export.seq
+    return event.seq
 
 
-def _unlogged_export(
-    bundle_id: str, hashes: list[str], detail: dict[str, Any], config: dict[str, Any]
-) -> dict[str, Any]:
-    """What the export event would have said, marked as never logged."""
-    return {
-        "schema": UNLOGGED_SCHEMA,
-        "action": "export",
-        "actor": operator_name(config),
-        "subject": bundle_id,
-        "time": utc_now(),
-        "hashes": hashes,
-        "detail": detail,
-        "reason": "the archive was on read-only media, so this export could not be logged in its custody log",
-    }
+_UNLOGGED_WHY = "the archive was on read-only media, so this export could not be logged in its custody log"
 
 
 def add_tsa_roots(
