@@ -1,12 +1,36 @@
-"""Ctrl-C that starts a cleanup cannot also abandon it."""
+"""Ctrl-C as a clean stop: never swallowed by a finalizer, never cutting a cleanup short."""
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
+
+REDELIVERY_S = 0.05
+
+
+def ctrl_c(signum: int, frame: FrameType | None) -> None:
+    """SIGINT handler: KeyboardInterrupt, except inside a finalizer, where it is sent again shortly.
+
+    A KeyboardInterrupt raised while a ``__del__`` runs (warcio leaves temporary files for
+    the garbage collector) cannot propagate: Python prints "Exception ignored in ..." with
+    a traceback and drops it, so the command would go on as if never interrupted.
+    """
+    if not _deferred(frame):
+        raise KeyboardInterrupt
+
+
+def _deferred(frame: FrameType | None) -> bool:
+    """Inside a finalizer, have the signal sent again once it is likely done; True if so."""
+    while frame is not None:
+        if frame.f_code.co_name == "__del__":
+            threading.Timer(REDELIVERY_S, os.kill, (os.getpid(), signal.SIGINT)).start()
+            return True
+        frame = frame.f_back
+    return False
 
 
 @contextmanager
@@ -26,7 +50,7 @@ def interrupt_once() -> Iterator[None]:
 
     def first_only(signum: int, frame: FrameType | None) -> None:
         nonlocal fired
-        if not fired:
+        if not fired and not _deferred(frame):
             fired = True
             raise KeyboardInterrupt
 

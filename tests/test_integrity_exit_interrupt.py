@@ -48,3 +48,39 @@ def test_ctrl_c_during_interpreter_exit_is_ignored(start):
     assert done.returncode == 0, done.stderr
     assert "archiver" in done.stdout
     assert "KeyboardInterrupt" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+FINALIZER_CTRL_C = """
+import os, signal, sys, time
+import archiver.cli
+
+class Spool:  # like the temporary files warcio leaves to the garbage collector
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.02)  # the handler runs here, inside the finalizer
+
+def command():
+    spool = Spool()
+    del spool
+    try:
+        time.sleep(10)
+    except KeyboardInterrupt:
+        print("interrupted after the finalizer")
+        sys.exit(130)
+    sys.exit(3)
+
+archiver.cli.main = command  # the entry function around a command whose finalizer meets Ctrl-C
+archiver.cli.run()
+"""
+
+
+def test_a_ctrl_c_landing_in_a_finalizer_still_stops_the_command():
+    done = subprocess.run(
+        [sys.executable, "-c", FINALIZER_CTRL_C],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 130 and "interrupted after the finalizer" in done.stdout
