@@ -10,14 +10,18 @@ from contextlib import contextmanager
 from types import FrameType
 
 REDELIVERY_S = 0.05
+# callbacks Python runs where an exception cannot propagate, besides every __del__:
+# importlib's weakref callback that drops a module lock once an import is done
+_CALLBACKS = {("<frozen importlib._bootstrap>", "cb")}
 
 
 def ctrl_c(signum: int, frame: FrameType | None) -> None:
     """SIGINT handler: KeyboardInterrupt, except inside a finalizer, where it is sent again shortly.
 
-    A KeyboardInterrupt raised while a ``__del__`` runs (warcio leaves temporary files for
-    the garbage collector) cannot propagate: Python prints "Exception ignored in ..." with
-    a traceback and drops it, so the command would go on as if never interrupted.
+    A KeyboardInterrupt raised while a ``__del__`` or a weakref callback runs (warcio leaves
+    temporary files for the garbage collector; importlib drops module locks) cannot
+    propagate: Python prints "Exception ignored in ..." with a traceback and drops it, so
+    the command would go on as if never interrupted.
     """
     if not _deferred(frame):
         raise KeyboardInterrupt
@@ -26,7 +30,8 @@ def ctrl_c(signum: int, frame: FrameType | None) -> None:
 def _deferred(frame: FrameType | None) -> bool:
     """Inside a finalizer, have the signal sent again once it is likely done; True if so."""
     while frame is not None:
-        if frame.f_code.co_name == "__del__":
+        code = frame.f_code
+        if code.co_name == "__del__" or (code.co_filename, code.co_name) in _CALLBACKS:
             threading.Timer(REDELIVERY_S, os.kill, (os.getpid(), signal.SIGINT)).start()
             return True
         frame = frame.f_back

@@ -16,20 +16,9 @@ from pathlib import Path
 from archiver.bundle.build_folder import build_name, process_stat, sweep_dead_builds
 from tests import test_integrity_export_cleanup
 from tests.conftest import run_archiver
-from tests.test_integrity_export_cleanup import export_child
+from tests.test_integrity_export_cleanup import building, export_child
 
 big_archive = test_integrity_export_cleanup.big_archive  # forty captures in case bulk
-
-
-def building(child: subprocess.Popen, parent: Path) -> Path:
-    """The child's build folder, as soon as it exists."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and child.poll() is None:
-        found = [p for p in parent.iterdir() if ".partial-" in p.name]
-        if found:
-            return found[0]
-        time.sleep(0.001)
-    raise AssertionError(f"no build folder appeared (exit {child.poll()})")
 
 
 def export(archive: Path, out: Path) -> None:
@@ -40,6 +29,7 @@ def export(archive: Path, out: Path) -> None:
 def test_the_next_export_removes_what_a_killed_one_left(big_archive, tmp_path):
     child = export_child(big_archive, tmp_path / "first")
     left = building(child, tmp_path)
+    assert left is not None
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=60)
     assert left.is_dir()  # no cleanup runs after a SIGKILL
@@ -50,6 +40,7 @@ def test_the_next_export_removes_what_a_killed_one_left(big_archive, tmp_path):
 def test_a_stopped_export_keeps_its_folder_and_finishes(big_archive, tmp_path):
     child = export_child(big_archive, tmp_path / "first")
     held = building(child, tmp_path)
+    assert held is not None
     child.send_signal(signal.SIGSTOP)
     try:
         export(big_archive, tmp_path / "second")

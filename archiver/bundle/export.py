@@ -87,7 +87,6 @@ def export_bundle(
             result = _build(archive, capture_ids, build, bag_name, config, progress)
             if zipped:
                 _zip_folder(build, out, bag_name)
-                shutil.rmtree(build)
             else:
                 os.rename(build, out)
         except BaseException as exc:
@@ -209,6 +208,7 @@ def _zip_folder(folder: Path, target: Path, bag_name: str) -> None:
             for path in sorted(folder.rglob("*")):
                 if path.is_file():
                     zf.write(path, f"{bag_name}/{path.relative_to(folder).as_posix()}")
+        shutil.rmtree(folder)  # before the rename: once the zip is in place, nothing is left to fail
         os.rename(partial, target)
     except BaseException:  # a full disk or Ctrl-C half-way: no hidden partial zip stays beside OUT
         partial.unlink(missing_ok=True)
