@@ -1,5 +1,5 @@
 """`python -m archiver` runs the CLI, so tests and scripts need no installed entry point."""
 
-from archiver.cli import main
+from archiver.cli import run
 
-main()
+run()

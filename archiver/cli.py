@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import signal
+
 import click
 
 from archiver import __version__
+from archiver.interrupts import ctrl_c
 from archiver.lazy_group import LazyGroup
 from archiver.terminal import cleaned_output
 
@@ -101,3 +104,19 @@ def main() -> None:
       archiver capture https://t.me/somechannel/123 --case aleppo-2024
     """
     click.get_current_context().with_resource(cleaned_output())
+
+
+def run() -> None:
+    """The console script and `python -m archiver`: the command, then an exit deaf to Ctrl-C.
+
+    While the command runs, Ctrl-C is :func:`ctrl_c` (a finalizer cannot swallow it). Once
+    the command is done, a Ctrl-C landing while the interpreter shuts down (logging's
+    atexit flush, joining threads) would only print "Exception ignored in atexit callback"
+    and a traceback; there is nothing left to interrupt, so it is ignored.
+    """
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not where Ctrl-C is ignored
+        signal.signal(signal.SIGINT, ctrl_c)
+    try:
+        main()
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)

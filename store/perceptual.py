@@ -3,11 +3,16 @@
 The catalog is the record; ``ARCHIVE/index/`` holds two HashIndex folders derived from
 it (image hashes as stored, and video frame hashes), each remembering the newest row id
 it has seen. Opening an index compares that mark with the catalog and adds whatever is
-missing, or rebuilds it when it is absent or belongs to another state of the catalog.
+missing, or rebuilds it when it is absent or belongs to another state of the catalog;
+on read-only media it rebuilds a stale one in a temporary folder instead.
 """
 
 from __future__ import annotations
 
+import atexit
+import errno
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,8 +76,25 @@ def open_index(archive_root: Path, catalog: Catalog, which: IndexedTable) -> Has
         codes = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.uint8).reshape(-1, 32)
         return ids, codes
 
-    catch_up(index, newest, rows_after)
+    try:
+        catch_up(index, newest, rows_after)
+    except OSError as exc:
+        if exc.errno not in _READ_ONLY:
+            raise
+        index = HashIndex(_scratch_folder() / which.name)  # the archive's media cannot be written
+        catch_up(index, newest, rows_after)
     return index
+
+
+_READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)
+
+
+def _scratch_folder() -> Path:
+    """Where a stale index of an archive on read-only media is rebuilt, for this process only:
+    a lookup must still answer, and the archive must stay exactly as it is."""
+    folder = Path(tempfile.mkdtemp(prefix="archiver-index-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def image_rows(catalog: Catalog, ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -84,10 +85,20 @@ def test_read_commands_work_on_read_only_media_and_change_nothing(made_archive, 
         assert json.loads(verify.stdout) == {"ok": True, "findings": []}
         assert "not logged" in verify.stderr
         elsewhere = tmp_path / "bundle"
-        export = run_archiver("export", capture_id, "-o", str(elsewhere), *archive, timeout=120)
-        assert export.returncode == 2 and "read-only" in one_sentence(export)
-        assert not elsewhere.exists()
+        exported = ok("export", *(c["capture_id"] for c in listed), "-o", str(elsewhere), *archive)
+        assert sorted(exported["capture_ids"]) == sorted(c["capture_id"] for c in listed)
     assert state(source) == before  # not one byte or file added, even beside the catalog
+    unlogged = json.loads((elsewhere / "data/custody/export-unlogged.json").read_text())
+    assert unlogged["subject"] == exported["bundle_id"]
+    assert not (elsewhere / "data/custody/export-event.json").exists()
+    verdict = run_archiver("verify", str(elsewhere), "--json", timeout=120)
+    assert verdict.returncode == 0, verdict.stdout + verdict.stderr  # a warning, not a failed check
+    report = json.loads(verdict.stdout)
+    assert report["ok"] and [(f["kind"], f["object"]) for f in report["findings"]] == [
+        ("export-unlogged", "data/custody/export-unlogged.json")
+    ]
+    told = run_archiver("verify", str(elsewhere), timeout=120).stdout
+    assert "warning: this export is not in the archive's custody log" in told and "1 warning(s)" in told
 
 
 def test_read_only_open_writes_nothing_on_writable_storage_either(made_archive, tmp_path):
@@ -136,3 +147,25 @@ def test_a_corrupt_catalog_is_one_sentence_for_every_reader(made_archive, tmp_pa
         line = one_sentence(result)
         assert "catalog" in line and "corrupt" in line, (args, line)
     assert state(source) == before
+
+
+@pytest.mark.parametrize("stale", ["behind the catalog", "absent"])
+def test_lookup_on_read_only_media_rebuilds_a_stale_index_elsewhere(made_archive, tmp_path, stale):
+    from tests.media import write_jpeg
+
+    source = tmp_path / "copy"
+    shutil.copytree(made_archive, source)
+    older_index = tmp_path / "older-index"
+    shutil.copytree(source / "index", older_index)
+    rocket = write_jpeg(tmp_path / "rocket.jpg", "rocket")
+    ok("import", str(rocket), "--archive", str(source))
+    shutil.rmtree(source / "index")
+    if stale == "behind the catalog":  # the index as it was before the last import
+        shutil.copytree(older_index, source / "index")
+    before = state(source)
+    scratch = set(Path(tempfile.gettempdir()).glob("archiver-index-*"))
+    with read_only_view(source, tmp_path / "ro") as ro:
+        [match, *_] = ok("lookup", str(rocket), "--archive", str(ro))["matches"]
+        assert match["match"] == "exact"
+    assert state(source) == before
+    assert set(Path(tempfile.gettempdir()).glob("archiver-index-*")) == scratch  # and nothing left in /tmp

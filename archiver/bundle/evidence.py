@@ -4,7 +4,8 @@ inclusion proofs; for the bundle, the signed checkpoint those proofs lead to, th
 archive's public key, and the export's own custody event.
 
 The export event is logged (and a checkpoint signed) before the bag's manifests are
-written, so that the bundle can carry the proof of its own export.
+written, so that the bundle can carry the proof of its own export; an export from
+read-only media carries ``export-unlogged.json`` instead.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from archiver.bundle.payload import CapturePayload, add_bytes, add_json
+from archiver.errors import UsageError
 from archiver.records import CustodyEvent
 from archiver.settings import operator_name
 from archiver.timestamps.authorities import authorities
 from store import Archive
+from store.clock import utc_now
 from store.custody import append_event, checkpoint_statement, events, latest_checkpoint, write_checkpoint
 from store.manifest import capture_manifest, manifest_digest
 from store.merkle import MerkleTree
@@ -27,6 +30,8 @@ CHECKPOINT = f"{CUSTODY_DIR}/checkpoint.txt"
 CHECKPOINT_SIG = f"{CUSTODY_DIR}/checkpoint.sig"
 PUBLIC_KEY = f"{CUSTODY_DIR}/archive-public-key.pem"
 EXPORT_EVENT = f"{CUSTODY_DIR}/export-event.json"
+EXPORT_UNLOGGED = f"{CUSTODY_DIR}/export-unlogged.json"
+UNLOGGED_SCHEMA = "archiver-export-unlogged/1"
 ROOTS_DIR = "data/tsa-roots"
 
 
@@ -60,18 +65,23 @@ def add_custody(
     manifest_digests: list[str],
     config: dict[str, Any],
 ) -> list[dict[str, Any]]:
-    """Log the export, sign a checkpoint, write every proof; returns the bundle's timeline."""
-    with archive.catalog.transaction():
-        export = append_event(
-            archive.catalog,
-            action="export",
-            actor=operator_name(config),
-            subject=bundle_id,
-            hashes=sorted(set(manifest_digests)),
-            detail={"captures": [p.capture_id for p in payloads]},
-        )
-    write_checkpoint(archive.catalog, archive.key)
+    """Log the export, sign a checkpoint, write every proof; returns the bundle's timeline.
+
+    From an archive on read-only media nothing can be logged: the bundle carries the latest
+    checkpoint already signed and, in place of its export event, ``export-unlogged.json``,
+    which `verify` reports so that nobody mistakes the export for a logged one.
+    """
+    export = {
+        "action": "export",
+        "actor": operator_name(config),
+        "subject": bundle_id,
+        "hashes": sorted(set(manifest_digests)),
+        "detail": {"captures": [p.capture_id for p in payloads]},
+    }
+    export_seq = None if archive.readonly else _log_export(archive, export)
     checkpoint = latest_checkpoint(archive.catalog)
+    if checkpoint is None:
+        raise UsageError(f"the archive {archive.root} has no signed checkpoint to prove its custody log with")
     size = checkpoint["tree_size"]
     logged = [e for e in events(archive.catalog) if e.seq < size]
     tree = MerkleTree([bytes.fromhex(e.leaf_hash) for e in logged])
@@ -79,20 +89,42 @@ def add_custody(
         mine = [e for e in logged if e.subject == payload.capture_id]
         add_json(payload, bag, "custody.json", _custody_file(mine, tree))
         payload.custody = mine
-    export_row = next(e for e in logged if e.seq == export.seq)
-    add_json(shared, bag, "export-event.json", _custody_file([export_row], tree))
+    timeline = [e for p in payloads for e in p.custody]
+    unlogged_entry = []
+    if export_seq is None:
+        unlogged = {"schema": UNLOGGED_SCHEMA, **export, "time": utc_now(), "reason": _UNLOGGED_WHY}
+        add_json(shared, bag, "export-unlogged.json", unlogged)
+        why = f"NOT in the custody log: {unlogged['reason']} ({EXPORT_UNLOGGED})"
+        unlogged_entry = [
+            {"time": unlogged["time"], "action": "export", "actor": unlogged["actor"], "detail": why}
+        ]
+    else:
+        export_row = next(e for e in logged if e.seq == export_seq)
+        add_json(shared, bag, "export-event.json", _custody_file([export_row], tree))
+        timeline.append(export_row)
     statement = checkpoint_statement(size, checkpoint["root_hash"], checkpoint["time"], checkpoint["key_id"])
     add_bytes(shared, bag, "checkpoint.txt", statement)
     add_bytes(shared, bag, "checkpoint.sig", bytes.fromhex(checkpoint["signature"]))
     add_bytes(shared, bag, "archive-public-key.pem", archive.key.public_pem)
-    timeline = sorted([e for p in payloads for e in p.custody] + [export_row], key=lambda e: e.seq)
     sealed = {
         "time": checkpoint["time"],
         "action": "checkpoint",
         "actor": f"archive key {checkpoint['key_id'][:16]}…",
         "detail": f"signed the log of {size} events, Merkle root {checkpoint['root_hash']} ({CHECKPOINT})",
     }
-    return [*(_timeline_entry(e) for e in timeline), sealed]
+    entries = [_timeline_entry(e) for e in sorted(timeline, key=lambda e: e.seq)]
+    return [*entries, *unlogged_entry, sealed]
+
+
+def _log_export(archive: Archive, export: dict[str, Any]) -> int:
+    """The export event, and a checkpoint that covers it; returns its sequence number."""
+    with archive.catalog.transaction():
+        event = append_event(archive.catalog, **export)
+    write_checkpoint(archive.catalog, archive.key)
+    return event.seq
+
+
+_UNLOGGED_WHY = "the archive was on read-only media, so this export could not be logged in its custody log"
 
 
 def add_tsa_roots(

@@ -2,7 +2,8 @@
 
 The bag is built in a hidden folder beside OUT and renamed (or zipped, then renamed)
 into place only when complete, so an interrupted export never leaves a partial bundle
-where a complete one is expected.
+where a complete one is expected; one that a SIGKILL left is removed by the next export
+into the same folder (build_folder.py).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,6 +26,7 @@ from archiver.bundle.bagit_files import (
     write_manifests,
     write_tag_manifests,
 )
+from archiver.bundle.build_folder import build_name, sweep_dead_builds
 from archiver.bundle.evidence import CUSTODY_DIR, ROOTS_DIR, add_capture_evidence, add_custody, add_tsa_roots
 from archiver.bundle.payload import CapturePayload, write_capture
 from archiver.bundle.report import render_report
@@ -33,6 +34,7 @@ from archiver.bundle.seal import seal_bag
 from archiver.bundle.verify_md import render_verify_md
 from archiver.bundle.wacz import write_wacz
 from archiver.errors import UsageError
+from archiver.interrupts import interrupt_once
 from archiver.platforms.base import ProgressCallback
 from archiver.settings import operator_name
 from store import Archive
@@ -76,33 +78,24 @@ def export_bundle(
         raise UsageError(f"{out} already exists; choose a new name")
     if not out.parent.is_dir():
         raise UsageError(f"folder {out.parent} does not exist")
+    sweep_dead_builds(out.parent)
     zipped = out.suffix.lower() == ".zip"
     bag_name = out.stem if zipped else out.name
-    build = out.parent / f".{out.name}.partial-{secrets.token_hex(4)}"
-    try:
-        build.mkdir()  # inside the try: a Ctrl-C landing as mkdir returns still removes the folder
-        result = _build(archive, capture_ids, build, bag_name, config, progress)
-        if zipped:
-            _zip_folder(build, out, bag_name)
-            shutil.rmtree(build)
-        else:
-            os.rename(build, out)
-    except BaseException as exc:
-        if not isinstance(exc, FileExistsError) or exc.filename != str(build):  # never another's folder
-            _remove_build(build)
-        raise
+    build = out.parent / build_name(out.name)
+    with interrupt_once():  # a second Ctrl-C cannot cut the cleanup short
+        try:
+            build.mkdir()  # inside the try: a Ctrl-C landing as mkdir returns still removes the folder
+            result = _build(archive, capture_ids, build, bag_name, config, progress)
+            if zipped:
+                _zip_folder(build, out, bag_name)
+            else:
+                os.rename(build, out)
+        except BaseException as exc:
+            if not isinstance(exc, FileExistsError) or exc.filename != str(build):  # never another's folder
+                shutil.rmtree(build, ignore_errors=True)
+            raise
     result.path = out
     return result
-
-
-def _remove_build(build: Path) -> None:
-    """Remove a failed export's folder. After a Ctrl-C a copying thread may still be finishing
-    its file inside it, so one rmtree can lose that race (folder not empty): retry briefly."""
-    for _ in range(100):
-        shutil.rmtree(build, ignore_errors=True)
-        if not build.exists():
-            return
-        time.sleep(0.05)
 
 
 def _build(
@@ -162,20 +155,27 @@ def _write_captures(
     known = known_sha512(archive.catalog, blobs)
     perceptual = {sha: perceptual_summary(archive.catalog, sha) for sha in blobs}
     payloads: list[CapturePayload] = []
-    with ThreadPoolExecutor(max_workers=COPY_WORKERS) as pool:
+    pool = ThreadPoolExecutor(max_workers=COPY_WORKERS)
+    try:
         for payload in pool.map(
             lambda d: write_capture(archive, d, bag, known, perceptual, hidden[d["id"]]), details
         ):
             payloads.append(payload)
             if progress is not None:
                 progress("exporting", len(payloads), len(capture_ids))
+    finally:
+        # after a Ctrl-C or a failed copy, the captures not yet started are dropped (a `with`
+        # block would copy them all first), and the running ones finish before cleanup
+        # removes the folder they write into
+        pool.shutdown(wait=True, cancel_futures=True)
     hashed = {
         a["sha256"]: payload.digests[f"data/captures/{payload.capture_id}/files/{a['name']}"]["sha512"]
         for payload in payloads
         for a in payload.detail["artifacts"]
         if not any(r["original_sha256"] == a["sha256"] for r in payload.redactions)  # not that blob's
     }
-    remember_sha512(archive.catalog, {k: v for k, v in hashed.items() if k not in known})
+    if not archive.readonly:  # a cache only: on read-only media the next export hashes again
+        remember_sha512(archive.catalog, {k: v for k, v in hashed.items() if k not in known})
     return payloads
 
 
@@ -206,12 +206,13 @@ def _add_wacz(
 
 
 def _zip_folder(folder: Path, target: Path, bag_name: str) -> None:
-    partial = target.with_name(f".{target.name}.partial")
+    partial = target.with_name(build_name(target.name))
     try:
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
             for path in sorted(folder.rglob("*")):
                 if path.is_file():
                     zf.write(path, f"{bag_name}/{path.relative_to(folder).as_posix()}")
+        shutil.rmtree(folder)  # before the rename: once the zip is in place, nothing is left to fail
         os.rename(partial, target)
     except BaseException:  # a full disk or Ctrl-C half-way: no hidden partial zip stays beside OUT
         partial.unlink(missing_ok=True)

@@ -19,7 +19,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from archiver.bundle.check import UNUSABLE, check_bag, opened_bundle
-from archiver.bundle.evidence import EXPORT_EVENT, PUBLIC_KEY, ROOTS_DIR
+from archiver.bundle.evidence import EXPORT_EVENT, EXPORT_UNLOGGED, PUBLIC_KEY, ROOTS_DIR, UNLOGGED_SCHEMA
 from archiver.bundle.proofs import (
     Checkpoint,
     check_checkpoint,
@@ -30,7 +30,7 @@ from archiver.bundle.proofs import (
 )
 from archiver.bundle.redaction import check_redactions
 from archiver.bundle.seal import SEALED, SIGNATURE
-from archiver.findings import Finding, report_json
+from archiver.findings import WARNINGS, Finding, report_json
 from archiver.timestamps.authorities import Authority, authorities
 from archiver.timestamps.tokens import TokenError, check_token
 from archiver.timestamps.trust import read_roots, system_roots
@@ -80,8 +80,9 @@ def verify_bundle(
         findings += _check_seal(root, key, trust)
         checkpoint, checkpoint_findings = check_checkpoint(root, key)
         findings += checkpoint_findings
-        export_events, export_findings = check_custody_file(root, EXPORT_EVENT, checkpoint)
+        export_events, export_findings = _export_record(root, checkpoint)
         findings += export_findings
+        export_findings = [f for f in export_findings if f.kind not in WARNINGS]
         listed = dict(bagit.Bag(str(root)).payload_entries())
         listed = {path: digests.get("sha256") for path, digests in listed.items()}
         captures = root / "data" / "captures"
@@ -91,6 +92,22 @@ def verify_bundle(
         for folder in folders:
             findings += _check_capture(root, folder, checkpoint, listed, trust)
     return BundleVerdict(findings, *identity)
+
+
+def _export_record(root: Path, checkpoint: Checkpoint | None) -> tuple[list[dict[str, Any]], list[Finding]]:
+    """The proven export event, or, for a bundle made from read-only media, the record of an
+    export that was never logged (signed with the bag, but absent from the archive's log)."""
+    unlogged = root / EXPORT_UNLOGGED
+    if (root / EXPORT_EVENT).exists() or not unlogged.is_file():
+        return check_custody_file(root, EXPORT_EVENT, checkpoint)
+    try:
+        record = json.loads(unlogged.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        record = None
+    if not isinstance(record, dict) or record.get("schema") != UNLOGGED_SCHEMA:
+        return [], [Finding("custody-mismatch", EXPORT_UNLOGGED, "the unlogged export record is unreadable")]
+    note = "this export is not in the archive's custody log (it was made from read-only media)"
+    return [record], [Finding("export-unlogged", EXPORT_UNLOGGED, note)]
 
 
 def _captures_against_export(events: list[dict[str, Any]], present: list[str]) -> list[Finding]:

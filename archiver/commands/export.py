@@ -15,9 +15,9 @@ from archiver.cliutil import (
     friendly_errors,
     json_option,
     open_archive,
+    open_reader,
     print_json,
 )
-from archiver.errors import UsageError
 from archiver.progress import count_progress
 from archiver.settings import load_config
 from store.archive import writable
@@ -56,14 +56,9 @@ def export_command(
       archiver export --case aleppo-2024 -o aleppo.zip
     """
     root = archive_root(archive_dir)
-    if (root / "catalog.db").is_file() and not writable(root):
-        raise UsageError(
-            f"the archive {root} is read-only, and an export is logged in its custody"
-            " log and sealed with a new signed checkpoint; copy the archive to writable storage and export"
-            " from the copy (nothing was written)"
-        )
+    read_only = (root / "catalog.db").is_file() and not writable(root)
     wanted = [checked_id(i) for i in capture_ids]
-    with open_archive(archive_dir, existing=True) as archive:
+    with open_reader(archive_dir) if read_only else open_archive(archive_dir, existing=True) as archive:
         ids = select_captures(archive.catalog, wanted, case_name, query)
         config = load_config(archive.root)
         with count_progress("exporting", len(ids), enabled=not as_json) as progress:

@@ -21,7 +21,7 @@ from archiver.cliutil import (
     print_json,
 )
 from archiver.errors import UsageError
-from archiver.findings import Finding, report_json
+from archiver.findings import WARNINGS, Finding, failed, report_json
 from archiver.progress import download_progress
 from archiver.settings import load_config
 from archiver.timestamps.authorities import authorities
@@ -122,7 +122,7 @@ def verify_command(
             else:
                 click.echo("archiver: the archive is read-only, so this audit was not logged", err=True)
     _print(findings, comparisons if against else None, verdict, as_json)
-    sys.exit(1 if findings else 0)
+    sys.exit(1 if failed(findings) else 0)
 
 
 def _print(
@@ -144,8 +144,12 @@ def _print(
             f"key {c.checkpoint.key_id}; today's log of {c.log_size} events {extends}"
         )
     for finding in findings:
-        click.echo(f"{finding.kind:<28} {finding.object}: {finding.detail}")
-    click.echo("ok: everything holds" if not findings else f"{len(findings)} finding(s)")
+        warning = "warning: " if finding.kind in WARNINGS else ""
+        click.echo(f"{finding.kind:<28} {finding.object}: {warning}{finding.detail}")
+    if failed(findings):
+        click.echo(f"{len(findings)} finding(s)")
+    else:
+        click.echo("ok: everything holds" + (f", with {len(findings)} warning(s)" if findings else ""))
 
 
 def _print_key(verdict: BundleVerdict) -> None:
