@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sys
 
 import click
 
@@ -112,11 +113,18 @@ def run() -> None:
     While the command runs, Ctrl-C is :func:`ctrl_c` (a finalizer cannot swallow it). Once
     the command is done, a Ctrl-C landing while the interpreter shuts down (logging's
     atexit flush, joining threads) would only print "Exception ignored in atexit callback"
-    and a traceback; there is nothing left to interrupt, so it is ignored.
+    and a traceback; there is nothing left to interrupt, so it is ignored. A Ctrl-C in the
+    instant between the two (click raising the exit, the handler being swapped) is reported in
+    one line with exit code 130, never as a traceback.
     """
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not where Ctrl-C is ignored
         signal.signal(signal.SIGINT, ctrl_c)
     try:
-        main()
-    finally:
+        try:
+            main()
+        finally:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except KeyboardInterrupt:  # landed after the command's own handling: in click's exit path, or here
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        sys.stderr.write("archiver: interrupted as the command ended; what it finished is kept\n")
+        sys.exit(130)

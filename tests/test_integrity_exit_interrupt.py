@@ -84,3 +84,32 @@ def test_a_ctrl_c_landing_in_a_finalizer_still_stops_the_command():
     )
     assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert done.returncode == 130 and "interrupted after the finalizer" in done.stdout
+
+
+EXIT_PATH_CTRL_C = """
+import os, signal, sys, time
+import archiver.cli
+
+def command():  # the command is done; click is raising its exit when Ctrl-C arrives
+    try:
+        sys.exit(0)
+    finally:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.2)  # the handler runs here, outside any command's own except
+
+archiver.cli.main = command
+archiver.cli.run()
+"""
+
+
+def test_a_ctrl_c_in_the_exit_path_is_one_line_and_exit_130():
+    """The CI failure: a Ctrl-C between click's Exit(0) and the handler swap printed a traceback."""
+    done = subprocess.run(
+        [sys.executable, "-c", EXIT_PATH_CTRL_C],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 130 and done.stderr.strip().startswith("archiver: interrupted"), done.stderr
