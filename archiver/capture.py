@@ -28,6 +28,7 @@ from archiver.ingest import (
     ingest,
     probe_files,
 )
+from archiver.page_text import page_file_text
 from archiver.platforms.base import FetchContext, FetchResult, ProgressCallback
 from archiver.platforms.chain import fetch_chain
 from archiver.platforms.http.deadline import fetch_deadline
@@ -120,6 +121,7 @@ def capture_url(
                 note=note,
                 status="incomplete" if result.missing else "ok",
                 missing=result.missing,
+                page_text=_page_text(result.files),
                 **result.post_facts(),
             )
             files = [*result.files, StagedFile(warc_path, "warc", warc_path.name)]
@@ -141,6 +143,12 @@ def capture_url(
         record=item.record,
         timestamped=timestamped,
     )
+
+
+def _page_text(files: list[StagedFile]) -> str | None:
+    """The visible text of the capture's page(s), for the search."""
+    texts = [page_file_text(f.path) for f in files if f.role == "page"]
+    return " ".join(t for t in texts if t) or None
 
 
 def _fetch_recording(

@@ -38,7 +38,7 @@ COMMANDS = {
     ),
     "search": (
         "archiver.commands.browse:search_command",
-        "Full-text search over titles, post text, URLs, authors, cases and notes.",
+        "Full-text search over titles, post text, page text, URLs, authors, cases and notes.",
     ),
     "export": (
         "archiver.commands.export:export_command",

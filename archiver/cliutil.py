@@ -5,7 +5,9 @@ Exit codes: 0 ok, 1 check failed or not found, 2 usage or input error.
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 import json
 import os
 import sqlite3
@@ -13,11 +15,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 
 from archiver.errors import ArchiverError, DiskFullError, UsageError
 from archiver.full_disk import full_disk_sentence, is_disk_full
+from archiver.platforms.http import network
 from archiver.settings import Settings, load_config
 from archiver.terminal import escape_json, shorten
 from store import Archive
@@ -35,12 +39,116 @@ def archive_root(option_value: str | None) -> Path:
 
 
 def fetching_settings(archive: Archive) -> Settings:
-    """The settings of a command that fetches; its run's state (host pacing, TSA back-off,
-    the screenshot browser) ends with the command, so the next run in this process starts
-    afresh and no Chromium outlives the command that started it."""
+    """The settings of a command that fetches, with its network flags applied; its run's state
+    (host pacing, TSA back-off, the screenshot browser) ends with the command, so the next run
+    in this process starts afresh and no Chromium outlives the command that started it."""
     settings = load_config(archive.root)
-    click.get_current_context().call_on_close(settings.run.close)
+    ctx = click.get_current_context()
+    ctx.call_on_close(settings.run.close)
+    settings["fetch"].update(ctx.meta.get(_NETWORK_FLAGS, {}))
+    if settings["fetch"].get("cookies_file") and settings["fetch"].get("cookies_from_browser"):
+        raise UsageError("give --cookies FILE or --cookies-from-browser BROWSER, not both")
+    network.browser_cookies(settings)  # a browser that cannot be read ends the run before any fetch
     return settings
+
+
+_NETWORK_FLAGS = "archiver.network_flags"
+
+
+class RateType(click.ParamType):
+    """A download speed as yt-dlp's --limit-rate takes it: bytes per second, K, M or G after
+    the number for binary thousands (50K, 4.2M)."""
+
+    name = "RATE"
+    _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        text = str(value).strip().upper().removesuffix("B")
+        number, unit = (text[:-1], text[-1]) if text[-1:] in self._UNITS else (text, "")
+        try:
+            rate = int(float(number) * self._UNITS[unit])
+        except ValueError:
+            self.fail(f"{value!r} is not a speed such as 500K or 2M (bytes per second)", param, ctx)
+        if rate < 1:
+            self.fail(f"{value!r} is not a speed above zero", param, ctx)
+        return rate
+
+
+def _network_flag(
+    key: str, check: Callable[[str], str] | None = None
+) -> Callable[[click.Context, click.Parameter, Any], None]:
+    def remember(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+        if value is not None:
+            ctx.meta.setdefault(_NETWORK_FLAGS, {})[key] = check(value) if check else value
+
+    return remember
+
+
+PROXY_SCHEMES = ("http", "https", "socks4", "socks4a", "socks5", "socks5h")
+
+
+def _checked_proxy(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in PROXY_SCHEMES or not parts.hostname:
+        raise click.BadParameter(
+            f"{shorten(value)!r} is not a proxy URL such as http://127.0.0.1:8080 or socks5://127.0.0.1:9050"
+        )
+    return value
+
+
+# flag, fetch setting it overrides, click type, metavar, help (and a check, for --proxy)
+_NETWORK_FLAG_TABLE: tuple[tuple[str, str, Any, str | None, str], ...] = (
+    (
+        "--cookies",
+        "cookies_file",
+        click.Path(exists=True, dir_okay=False),
+        "FILE",
+        "A Netscape cookies.txt for logged-in fetches (setting fetch.cookies_file).",
+    ),
+    (
+        "--cookies-from-browser",
+        "cookies_from_browser",
+        None,
+        "BROWSER[:PROFILE]",
+        "Use a browser's cookies, read as yt-dlp reads them, e.g. firefox or chrome:Default.",
+    ),
+    (
+        "--proxy",
+        "proxy",
+        None,
+        "URL",
+        "Send every request through this HTTP(S) or SOCKS proxy, e.g. socks5://127.0.0.1:9050.",
+    ),
+    (
+        "--sleep-requests",
+        "sleep_requests",
+        click.FloatRange(min=0),
+        "SECONDS",
+        "Pause between any two requests, ours and yt-dlp's.",
+    ),
+    (
+        "--limit-rate",
+        "limit_rate",
+        RateType(),
+        None,
+        "Cap each download's speed, e.g. 500K or 2M bytes a second.",
+    ),
+)
+_FLAG_CHECKS: dict[str, Callable[[str], str]] = {"proxy": _checked_proxy}
+
+
+def network_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The network flags of every command that fetches; fetching_settings applies them."""
+    for flag, key, kind, metavar, help_text in reversed(_NETWORK_FLAG_TABLE):
+        command = click.option(
+            flag,
+            type=kind,
+            metavar=metavar,
+            expose_value=False,
+            callback=_network_flag(key, _FLAG_CHECKS.get(key)),
+            help=help_text,
+        )(command)
+    return command
 
 
 archive_option = click.option(
@@ -51,6 +159,8 @@ archive_option = click.option(
 )
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+
+csv_option = click.option("--csv", "as_csv", is_flag=True, help="Print CSV for a spreadsheet, one row each.")
 
 max_distance_option = click.option(
     "--max-distance",
@@ -129,6 +239,27 @@ def _opened(root: Path, *, readonly: bool, existing: bool = True) -> Archive:
 
 def print_json(value: Any) -> None:
     click.echo(escape_json(json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False, default=str)))
+
+
+# A cell a spreadsheet would run as a formula (CSV injection): shown as text by a leading quote.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: Any) -> str:
+    """A value as a CSV cell that a spreadsheet shows, never evaluates: titles and URLs come
+    from strangers, and ``=HYPERLINK(...)`` in a title must not become a live link."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def print_csv(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    """``rows`` as CSV with a header line; a row's missing keys are empty cells."""
+    text = io.StringIO()
+    out = csv.writer(text, lineterminator="\n")
+    out.writerow(columns)
+    for row in rows:
+        out.writerow([spreadsheet_cell(row.get(column)) for column in columns])
+    click.echo(text.getvalue(), nl=False)
 
 
 MAX_ID_LENGTH = 64

@@ -11,7 +11,7 @@ from typing import Any
 
 from archiver import pixel_limit
 from archiver.errors import ArchiverError, UsageError
-from archiver.ingest import CaptureRecord, IngestItem, StagedFile, StoredArtifact, ingest, probe_files
+from archiver.ingest import CaptureRecord, IngestItem, StagedFile, StoredArtifact, ingest
 from archiver.platforms.base import ProgressCallback
 from archiver.safe_names import safe_name
 from archiver.settings import operator_name
@@ -78,7 +78,8 @@ def import_files(
     case_name: str | None = None,
     progress: ProgressCallback | None = None,
 ) -> list[ImportOutcome]:
-    """Import in batches: one transaction and one disk flush per batch, not per file."""
+    """Import in batches: one transaction and one disk flush per batch, not per file; the
+    progress advances per file as each is read and hashed, the slow part."""
     batch_size = int(config["import"]["batch_size"])
     outcomes: list[ImportOutcome] = []
     versions = tool_versions()
@@ -87,17 +88,17 @@ def import_files(
     with archive.staging(new_id("import-")):
         for start in range(0, len(files), batch_size):
             batch: list[IngestItem] = []
-            for path in files[start : start + batch_size]:
+            for done, path in enumerate(files[start : start + batch_size], start=start + 1):
                 try:
                     item = _prepare(path, versions, operator, source_url, note, case_name)
-                    item.probed = probe_files(item.files)
+                    item.prepare()
+                    batch.append(item)
                 except FileNotFoundError:
                     outcomes.append(ImportOutcome(None, path, "failed", vanished(path)))
-                    continue
                 except ArchiverError as exc:
                     outcomes.append(ImportOutcome(None, path, "failed", str(exc)))
-                    continue
-                batch.append(item)
+                if progress is not None:
+                    progress("import", done, len(files))
             stored = _ingest_present(archive, batch, outcomes)
             stamp_captures(archive, [item.record.id for item in stored], config)  # no lock held
             for item in stored:
@@ -111,8 +112,6 @@ def import_files(
                         timestamped=stamped,
                     )
                 )
-            if progress is not None:
-                progress("import", min(start + batch_size, len(files)), len(files))
     return outcomes
 
 

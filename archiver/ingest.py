@@ -46,6 +46,7 @@ class CaptureRecord(PostFacts):
     note: str | None = None
     status: str = "ok"  # "incomplete" when the capture lacks something the post showed
     missing: list[dict[str, str]] = field(default_factory=list)  # each {what, reason}
+    page_text: str | None = None  # searched, never shown: the page itself is the evidence
 
     def as_row(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -80,6 +81,13 @@ class IngestItem:
     files: list[StagedFile]
     artifacts: list[StoredArtifact] = field(default_factory=list)
     probed: list[MediaInfo] | None = None  # set by callers that probed already
+    perceptual: list[ingest_hook.Perceptual | None] | None = None  # and by those that hashed already
+
+    def prepare(self) -> None:
+        """Probe and perceptually hash the files now, the slow part of storing them, so that a
+        caller storing many items in one batch can report each item's progress as it goes."""
+        self.probed = probe_files(self.files)
+        self.perceptual = ingest_hook.compute(self.files, self.probed)
 
 
 def probe_files(files: list[StagedFile]) -> list[MediaInfo]:
@@ -105,7 +113,10 @@ def ingest(archive: Archive, items: list[IngestItem], *, durable_each: bool = Tr
     importing thousands of small files.
     """
     probed = [item.probed or probe_files(item.files) for item in items]
-    hashed = [ingest_hook.compute(item.files, infos) for item, infos in zip(items, probed, strict=True)]
+    hashed = [
+        item.perceptual if item.perceptual is not None else ingest_hook.compute(item.files, infos)
+        for item, infos in zip(items, probed, strict=True)
+    ]
     new_hashes = False
     with archive.write_lock():
         for item, infos in zip(items, probed, strict=True):

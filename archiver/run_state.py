@@ -52,6 +52,7 @@ class RunState:
         self.pacing = HostPacing()
         self.tsa_backoff = TsaBackoff()
         self.browsers: dict[str, Any] = {}  # executable -> a running Chromium
+        self.cookie_jars: dict[str, Any] = {}  # --cookies-from-browser spec -> its jar, read once
         self._closers: list[tuple[Callable[..., None], tuple[Any, ...]]] = []
 
     def on_close(self, shut_down: Callable[..., None], *args: Any) -> None:

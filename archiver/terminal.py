@@ -32,6 +32,12 @@ def clean(text: str) -> str:
     return _SURROGATE.sub(_undecodable, text)
 
 
+def one_line(text: str) -> str:
+    """``text`` with every run of whitespace (newlines, tabs, line separators) as one space, so
+    that a stranger's multi-line title cannot break a one-line-per-item listing."""
+    return " ".join(text.split())
+
+
 def shorten(text: str, limit: int = 100) -> str:
     """User input quoted back in a sentence, cut to ``limit`` characters: a 100,000-character
     argument gets a readable error, not a screenful."""

@@ -20,6 +20,7 @@ def capture_detail(catalog: Catalog, capture_id: str) -> dict[str, Any] | None:
     """A capture with its artifacts, or a failed attempt, by id (or unique id prefix)."""
     row = _by_id(catalog, "captures", capture_id)
     if row is not None:
+        row.pop("page_text", None)  # only for the search: the stored page is what is shown
         for key in ("tool_versions", "metadata", "missing"):
             row[key] = json.loads(row[key]) if row.get(key) else None
         row["artifacts"] = catalog.rows(
@@ -50,19 +51,21 @@ def list_captures(
     catalog: Catalog,
     *,
     case_name: str | None = None,
-    limit: int = 50,
+    limit: int | None = 50,
     include_failed: bool = False,
     incomplete_only: bool = False,
 ) -> list[dict[str, Any]]:
-    """Newest first; ``incomplete_only`` keeps the captures that lack something the post showed."""
+    """The newest captures (and failed attempts, if asked), at most ``limit``; None lists all.
+    ``incomplete_only`` keeps the captures that lack something the post showed."""
     conditions = [
         *(["c.case_name = ?"] if case_name else []),
         *(["c.status = 'incomplete'"] if incomplete_only else []),
     ]
     params = [case_name] if case_name else []
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    most = -1 if limit is None else limit  # SQLite reads a negative LIMIT as none
     rows = _summaries(
-        catalog.rows(f"{_SUMMARY} {where} ORDER BY c.started_at DESC, c.id DESC LIMIT ?", [*params, limit])
+        catalog.rows(f"{_SUMMARY} {where} ORDER BY c.started_at DESC, c.id DESC LIMIT ?", [*params, most])
     )
     if include_failed:
         fwhere = "WHERE case_name = ?" if case_name else ""
@@ -70,7 +73,7 @@ def list_captures(
             f"""SELECT id AS capture_id, 'capture' AS kind, 'failed' AS status, url, error, error_kind,
                        started_at, case_name
                 FROM failed_attempts {fwhere} ORDER BY started_at DESC LIMIT ?""",
-            [*params, limit],
+            [*params, most],
         )
         rows.sort(key=lambda r: r["started_at"], reverse=True)
         rows = rows[:limit]
@@ -78,7 +81,8 @@ def list_captures(
 
 
 def search_captures(catalog: Catalog, query: str, *, limit: int = 50) -> list[dict[str, Any]]:
-    """Full-text search over titles, post text, URLs, authors, case names and notes.
+    """Full-text search over titles, post text, the visible text of captured pages, URLs,
+    authors, case names and notes.
 
     The query is treated as plain words (each must appear), so that user input with
     quotes, colons or URLs never turns into FTS syntax errors.

@@ -10,12 +10,16 @@ import click
 from archiver.cliutil import (
     archive_option,
     checked_id,
+    csv_option,
     friendly_errors,
     json_option,
     open_reader,
+    print_csv,
     print_json,
 )
+from archiver.errors import UsageError
 from archiver.post import missing_summary
+from archiver.terminal import one_line
 from store.queries import capture_detail, capture_timestamps, list_captures, search_captures
 from store.reports import reports_citing
 
@@ -76,33 +80,56 @@ def _print_detail(d: dict[str, Any]) -> None:
         click.echo(f"{'cited by':>14}: report {cite['report_id']} ({cite['origin']}): {cite['sentence']}")
 
 
+LISTED_COLUMNS = ["capture_id", "status", "started_at", "url", "final_url", "platform", "author", "handle"]
+LISTED_COLUMNS += ["title", "post_time", "case_name", "artifact_count", "error"]
+
+
 def _print_rows(rows: list[dict[str, Any]]) -> None:
     for r in rows:
-        what = r.get("title") or r.get("error") or ""
-        where = r.get("url") or r.get("final_url") or ""
+        what = one_line(r.get("title") or r.get("error") or "")
+        where = one_line(r.get("url") or r.get("final_url") or "")
         click.echo(f"{r['capture_id']}  {r['status']:<10} {r['started_at'][:19]}  {where}  {what[:60]}")
+
+
+def _one_format(as_json: bool, as_csv: bool) -> None:
+    if as_json and as_csv:
+        raise UsageError("--json and --csv cannot be given together; choose one")
+
+
+def _show(rows: list[dict[str, Any]], as_json: bool, as_csv: bool) -> None:
+    if as_json:
+        print_json(rows)
+    elif as_csv:
+        print_csv(rows, LISTED_COLUMNS)
+    else:
+        _print_rows(rows)
 
 
 @click.command("list")
 @click.option("--case", "case_name", metavar="NAME", help="Only captures of this case.")
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1))
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1), help="Newest N only.")
+@click.option("--all", "list_all", is_flag=True, help="Every capture, however many (overrides --limit).")
 @click.option("--failed", "include_failed", is_flag=True, help="Include failed attempts.")
 @click.option(
     "--incomplete", "incomplete_only", is_flag=True, help="Only captures that lack something the post showed."
 )
 @archive_option
 @json_option
+@csv_option
 @friendly_errors
 def list_command(
     case_name: str | None,
     limit: int,
+    list_all: bool,
     include_failed: bool,
     incomplete_only: bool,
     archive_dir: str | None,
     as_json: bool,
+    as_csv: bool,
 ) -> None:
     """List captures, newest first.
 
+    Without --all only the newest --limit are listed, and stderr says when more exist.
     An incomplete capture (status "incomplete") kept the post but not all of its media;
     its "missing" list says what and why, and `archiver recapture --incomplete` retries them.
 
@@ -110,19 +137,21 @@ def list_command(
     Example:
       archiver list --case aleppo-2024 --failed
       archiver list --incomplete --json
+      archiver list --all --csv > captures.csv
     """
+    _one_format(as_json, as_csv)
     with open_reader(archive_dir) as archive:
         rows = list_captures(
             archive.catalog,
             case_name=case_name,
-            limit=limit,
+            limit=None if list_all else limit + 1,  # one more than shown tells whether more exist
             include_failed=include_failed and not incomplete_only,
             incomplete_only=incomplete_only,
         )
-    if as_json:
-        print_json(rows)
-    else:
-        _print_rows(rows)
+    more = not list_all and len(rows) > limit
+    _show(rows[:limit] if more else rows, as_json, as_csv)
+    if more:
+        click.echo(f"archiver: showing the newest {limit}; more exist (--limit N or --all)", err=True)
 
 
 @click.command("search")
@@ -130,20 +159,20 @@ def list_command(
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1))
 @archive_option
 @json_option
+@csv_option
 @friendly_errors
-def search_command(query: str, limit: int, archive_dir: str | None, as_json: bool) -> None:
-    """Full-text search over titles, post text, URLs, authors, cases and notes.
+def search_command(query: str, limit: int, archive_dir: str | None, as_json: bool, as_csv: bool) -> None:
+    """Full-text search over titles, post text, page text, URLs, authors, cases and notes.
 
     Every word must appear. Exit status 1 when nothing matched.
 
     \b
     Example:
       archiver search "citadel flag"
+      archiver search citadel --csv > found.csv
     """
+    _one_format(as_json, as_csv)
     with open_reader(archive_dir) as archive:
         rows = search_captures(archive.catalog, query, limit=limit)
-    if as_json:
-        print_json(rows)
-    else:
-        _print_rows(rows)
+    _show(rows, as_json, as_csv)
     sys.exit(0 if rows else 1)

@@ -14,9 +14,10 @@ from archiver.cliutil import (
     fetching_settings,
     friendly_errors,
     json_option,
+    network_options,
     open_archive,
 )
-from archiver.commands.capture import Target, run_captures
+from archiver.commands.capture import Target, exit_with, run_captures
 from archiver.errors import UsageError
 from store import Archive
 from store.queries import capture_detail, incomplete_captures
@@ -25,6 +26,7 @@ from store.queries import capture_detail, incomplete_captures
 @click.command("recapture")
 @click.argument("capture_ids", nargs=-1, metavar="[ID...]")
 @click.option("--incomplete", "every_incomplete", is_flag=True, help="Every capture listed as incomplete.")
+@network_options
 @archive_option
 @json_option
 @friendly_errors
@@ -50,7 +52,8 @@ def recapture_command(
     config = fetching_settings(archive)
     with archive:
         targets = _incomplete(archive) if every_incomplete else [_target(archive, i) for i in capture_ids]
-        run_captures(archive, targets, config, as_json=as_json)
+        outcomes = run_captures(archive, targets, config, as_json=as_json)
+    exit_with(outcomes, as_json=as_json)
 
 
 def _incomplete(archive: Archive) -> list[Target]:

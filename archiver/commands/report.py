@@ -13,6 +13,7 @@ from archiver.cliutil import (
     fetching_settings,
     friendly_errors,
     json_option,
+    network_options,
     open_archive,
     print_json,
 )
@@ -26,6 +27,7 @@ from archiver.reports.read import FORMATS
 @click.option("--capture", "do_capture", is_flag=True, help="Capture every target that has a URL.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Report format (default: guessed).")
 @click.option("--case", "case_name", metavar="NAME", help="Group the captures under a case name.")
+@network_options
 @archive_option
 @json_option
 @friendly_errors

@@ -14,6 +14,7 @@ from archiver.cliutil import (
     fetching_settings,
     friendly_errors,
     json_option,
+    network_options,
     open_archive,
     print_json,
 )
@@ -135,6 +136,7 @@ def add_source(
 @click.option("--since", metavar="DATE", help="Only posts from this date or time on (UTC), e.g. 2024-11-27.")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Only the N most recent posts.")
 @click.option("--case", "case_name", metavar="NAME", help="Group the captures under a case name.")
+@network_options
 @archive_option
 @json_option
 @friendly_errors
@@ -150,7 +152,7 @@ def sync_command(
 
     NAME is a registry name, alias or handle. Telegram channels are read through
     their public web preview t.me/s/<channel>, page by page; X accounts through X's
-    timeline widget, which needs your cookies file (setting fetch.cookies_file);
+    timeline widget, which needs your cookies (--cookies FILE or --cookies-from-browser);
     YouTube and TikTok channels (and RSS feeds) as yt-dlp playlists. A Telegram
     channel's or X account's own page is captured first as a snapshot (title,
     description, subscribers or followers, avatar), compared with the previous

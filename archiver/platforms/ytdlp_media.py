@@ -21,6 +21,7 @@ from archiver.errors import CorruptMediaError, FetchError
 from archiver.ingest import StagedFile
 from archiver.platforms import registry
 from archiver.platforms.base import FetchContext, FetchResult
+from archiver.platforms.http import network
 from archiver.platforms.http.session import fetch_page
 from archiver.platforms.x_graphql import CoreAuthorTwitterIE
 from archiver.probe import probe
@@ -72,7 +73,7 @@ class YtDlpFetcher:
     ) -> FetchResult | None:
         """The post's media through yt-dlp; ``with_page`` False when the caller keeps the page itself."""
         logger = _CollectingLogger()
-        with yt_dlp.YoutubeDL(self._options(workdir, ctx, logger)) as ydl:
+        with network.ytdlp_turn(ctx.config), yt_dlp.YoutubeDL(self._options(workdir, ctx, logger)) as ydl:
             ydl.add_info_extractor(CoreAuthorTwitterIE())  # replaces the stock TwitterIE in place
             try:
                 info = ydl.extract_info(url, download=True)
@@ -136,9 +137,7 @@ class YtDlpFetcher:
             "overwrites": True,
             "color": "never",
         }
-        if ctx.cookies_file:
-            options["cookiefile"] = ctx.cookies_file
-        return options
+        return {**options, **network.ytdlp_options(ctx.config)}
 
 
 def _no_media_or_raise(url: str, exc: DownloadError) -> None:

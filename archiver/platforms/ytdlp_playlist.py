@@ -16,6 +16,7 @@ from yt_dlp.utils import DownloadError, unsmuggle_url
 
 from archiver.errors import FetchError, UsageError
 from archiver.platforms.base import FetchContext
+from archiver.platforms.http import network
 from archiver.platforms.http.polite import LoginRequiredError
 from archiver.platforms.listing import Listing, PostRef
 from archiver.platforms.urls import normalize_url
@@ -44,11 +45,10 @@ def playlist_posts(
         "socket_timeout": ctx.timeout,
         "http_headers": {"User-Agent": ctx.session.headers["User-Agent"]},
         "color": "never",
+        **network.ytdlp_options(ctx.config),
     }
-    if ctx.cookies_file:
-        options["cookiefile"] = ctx.cookies_file
     requests_made = 1
-    with yt_dlp.YoutubeDL(options) as ydl:
+    with network.ytdlp_turn(ctx.config), yt_dlp.YoutubeDL(options) as ydl:
         info = _extract(ydl, url, label)
         if info.get("_type") != "playlist":
             raise UsageError(f"{url} is a single post, not a channel, account or feed that lists posts")

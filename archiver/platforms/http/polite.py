@@ -36,8 +36,8 @@ class LoginRequiredError(FetchError):
             )
         else:
             advice = (
-                f"export your browser's cookies for {host} to a cookies.txt file and name it in the "
-                "fetch.cookies_file setting"
+                f"pass --cookies-from-browser BROWSER, or export your browser's cookies for {host} to a "
+                "cookies.txt file and pass --cookies FILE (setting fetch.cookies_file)"
             )
         super().__init__(f"{platform} asks for a login to show {url}{reason}; {advice}")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.cookiejar
 import re
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -13,14 +14,33 @@ import requests
 from archiver.errors import FetchError, HTTPStatusError, UsageError
 from archiver.ingest import StagedFile
 from archiver.platforms.base import FetchContext
+from archiver.platforms.http import network
 from archiver.safe_names import safe_name
 
 CHUNK = 1024 * 1024
 
 
+class PacedSession(requests.Session):
+    """A session whose every request, redirects included, waits out --sleep-requests."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__()
+        self.config = config
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        network.space_request(self.config)
+        return super().send(request, **kwargs)
+
+
 def make_session(config: dict[str, Any]) -> requests.Session:
-    session = requests.Session()
+    session = PacedSession(config)
     session.headers["User-Agent"] = config["fetch"]["user_agent"]
+    if network.proxy(config):
+        session.proxies = {"http": network.proxy(config), "https": network.proxy(config)}
+        session.trust_env = False  # the proxy asked for, not one from $HTTP_PROXY or bypassed by $NO_PROXY
+    browser_jar = network.browser_cookies(config)
+    if browser_jar is not None:
+        session.cookies.update(browser_jar)  # a copy: what one capture is sent stays its own
     cookies_file = config["fetch"].get("cookies_file")
     if cookies_file:
         jar = http.cookiejar.MozillaCookieJar(cookies_file)
@@ -50,6 +70,7 @@ def download(
         target = folder / response_file_name(response, default_name)
         total = int(declared) if declared and declared.isdigit() else None
         done = 0
+        started = time.monotonic()
         try:
             with open(target, "wb") as out:
                 for chunk in response.iter_content(CHUNK):
@@ -58,6 +79,7 @@ def download(
                         raise FetchError(f"{url} sent more than the {ctx.max_file_size:,}-byte limit")
                     out.write(chunk)
                     ctx.report(target.name, done, total)
+                    network.throttle(done, started, ctx.config)
         except requests.exceptions.RequestException as exc:
             raise FetchError(describe_request_error(url, exc)) from exc
     return target, response

@@ -23,6 +23,7 @@ from store.sqlite.migrations import (
     m0003_perceptual_hashes,
     m0004_custody,
     m0005_capture_status,
+    m0009_page_text,
     m0010_url_salts,
 )
 
@@ -47,5 +48,6 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("0003_perceptual_hashes", _migration(m0003_perceptual_hashes.STATEMENTS)),
     ("0004_custody", _migration(m0004_custody.STATEMENTS, m0004_custody.adopt_existing_captures)),
     ("0005_capture_status", _migration(m0005_capture_status.STATEMENTS)),
+    ("0009_page_text", _migration(m0009_page_text.STATEMENTS)),
     ("0010_url_salts", _migration(m0010_url_salts.STATEMENTS)),
 ]
