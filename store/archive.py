@@ -87,6 +87,7 @@ class Archive:
         before it writes) may make one, never the close of a reader or an audit.
         """
         try:
+            self.catalog.abandon_open_transaction()  # a Ctrl-C between a BEGIN and its try
             if self.key.exists and not self.readonly:
                 write_checkpoint(self.catalog, self.key)
         finally:
@@ -128,12 +129,16 @@ class Archive:
                 fcntl.flock(fh, fcntl.LOCK_EX)  # writers hold it shared only while committing
                 held.callback(fcntl.flock, fh, fcntl.LOCK_UN)
             on_disk = list(self.blobs.iter_hashes())
-            self.catalog.db.execute("BEGIN")
-            self.catalog.db.execute("SELECT count(*) FROM blobs").fetchone()  # pins the snapshot
+            try:
+                self.catalog.db.execute("BEGIN")
+                self.catalog.db.execute("SELECT count(*) FROM blobs").fetchone()  # pins the snapshot
+            except BaseException:
+                self.catalog.abandon_open_transaction()
+                raise
         try:
             yield on_disk
         finally:
-            self.catalog.db.execute("COMMIT")
+            self.catalog.abandon_open_transaction()  # a read snapshot: nothing to commit
 
     @contextmanager
     def staging(self, name: str) -> Iterator[Path]:

@@ -137,15 +137,23 @@ class Catalog:
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
-        """A write transaction that takes the write lock up front (no upgrade deadlocks)."""
-        self.db.execute("BEGIN IMMEDIATE")
+        """A write transaction that takes the write lock up front (no upgrade deadlocks).
+
+        BEGIN sits inside the try: a Ctrl-C landing as it returns must still roll back, or
+        the open transaction makes the next BEGIN (the checkpoint written on close) fail.
+        """
         try:
+            self.db.execute("BEGIN IMMEDIATE")
             yield self.db
         except BaseException:
-            if self.db.conn.in_transaction:
-                self.db.execute("ROLLBACK")
+            self.abandon_open_transaction()
             raise
         self.db.execute("COMMIT")
+
+    def abandon_open_transaction(self) -> None:
+        """Roll back whatever an interrupted block left open; nothing uncommitted is kept."""
+        if self.db.conn.in_transaction:
+            self.db.execute("ROLLBACK")
 
     # --- rows -------------------------------------------------------------------------
 
